@@ -1,0 +1,53 @@
+"""The `aucluster` command: a click group with one small module per command, no physics."""
+
+import sys
+
+import click
+
+from aucluster import __version__
+from aucluster.errors import ParameterError
+
+
+class _Group(click.Group):
+    """Click group whose errors are one line on stderr, exit status 2 for bad input.
+
+    Click's own usage errors would print the usage and a hint first; the design asks for one
+    clear line naming the bad value, so every error is reported as ``Error: …`` alone.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ParameterError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aucluster")
+def main() -> None:
+    """aucluster: atomistic simulation of Au nanocrystal growth.
+
+    Lengths are in Å, energies in eV; other units are named in each option.
+    """
+
+
+def _register() -> None:
+    from aucluster.cli.build import build
+    from aucluster.cli.info import info
+    from aucluster.cli.series import series
+
+    for command in (build, info, series):
+        main.add_command(command)
+
+
+_register()

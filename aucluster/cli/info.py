@@ -1,0 +1,43 @@
+"""`aucluster info FILE`: what a structure file holds, one block per frame."""
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from ase.io import read
+
+from aucluster.errors import ParameterError
+from aucluster.structures import describe
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", default="-1", show_default=True,
+              help="Frame(s) to describe, ASE style: 0, -1, ':' for all, '2:10:2'.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per frame).")
+def info(file: Path, index: str, as_json: bool) -> None:
+    """Print atom count, motif, point group, radius of gyration [Å], diameter [Å] and
+    surface atoms of the structure(s) in FILE (any format ASE reads)."""
+    try:
+        frames = read(file, index=index)
+    except Exception as exc:  # ASE raises many types for unreadable input
+        raise ParameterError(f"cannot read {str(file)!r} (index {index!r}): {exc}") from None
+    if not isinstance(frames, list):
+        frames = [frames]
+    if not frames or any(len(f) == 0 for f in frames):
+        raise ParameterError(f"{str(file)!r} holds no atoms at index {index!r}")
+    for frame in frames:
+        d = describe(frame)
+        if as_json:
+            click.echo(json.dumps({**asdict(d), "surface_fraction": d.surface_fraction}))
+            continue
+        click.echo(
+            f"{file}\n"
+            f"  atoms              {d.n_atoms} ({d.formula})\n"
+            f"  motif              {d.motif}\n"
+            f"  point group        {d.point_group}\n"
+            f"  radius of gyration {d.radius_of_gyration:.3f} Å\n"
+            f"  diameter           {d.diameter:.3f} Å (largest atom–atom distance)\n"
+            f"  surface atoms      {d.n_surface_atoms} ({100 * d.surface_fraction:.1f} %)"
+        )

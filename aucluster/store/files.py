@@ -1,0 +1,75 @@
+"""Write files so that a failure never leaves a half-written output behind.
+
+`atomic_output(path)` yields a temporary name in the same directory (same extension, so
+format detection by suffix still works); on success it is renamed onto `path` in one step
+(`os.replace`), on any error it is deleted.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from aucluster.errors import ParameterError
+
+
+def check_writable(path: str | os.PathLike) -> Path:
+    """Return `path` as a Path if a file can be created there, else raise `ParameterError`.
+
+    Checked before long work starts, so a bad output path fails fast.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ParameterError(f"output {str(path)!r} is a directory, expected a file name")
+    if not parent.is_dir():
+        raise ParameterError(f"output directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ParameterError(f"output directory {str(parent)!r} is not writable")
+    return path
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
+    """Context manager yielding a temporary path that becomes `path` when the block succeeds."""
+    path = check_writable(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def structure_format(path: str | os.PathLike) -> str:
+    """ASE format name for writing `path`, chosen by its extension ('.xyz' → extxyz).
+
+    Raises `ParameterError` for an extension ASE cannot write, before any work is done.
+    """
+    from ase.io.formats import UnknownFileTypeError, filetype, ioformats
+
+    try:
+        fmt = filetype(str(path), read=False)
+    except UnknownFileTypeError:
+        fmt = None
+    if fmt == "xyz":
+        fmt = "extxyz"  # plain xyz loses the cell and per-atom arrays
+    if fmt is None or fmt not in ioformats or not ioformats[fmt].can_write:
+        raise ParameterError(
+            f"cannot write structures to {str(path)!r}: use an ASE format extension "
+            "such as .extxyz, .xyz, .traj, .cif, .vasp or .pdb"
+        )
+    return fmt
+
+
+def write_structures(path: str | os.PathLike, images) -> Path:
+    """Write one `Atoms` or a list of them to `path` atomically, format from the extension."""
+    from ase.io import write
+
+    fmt = structure_format(path)
+    with atomic_output(path) as tmp:
+        write(tmp, images, format=fmt)
+    return Path(path)

@@ -1,0 +1,202 @@
+"""Sizes of the shell motifs in closed form, their families, magic series and nearest members.
+
+A *family* is every parameter set of one motif (the grid the stability tables scan); its
+*magic series* is the one-parameter, shape-preserving subset whose members are the classic
+magic numbers:
+
+=====================  ======================  ===================  ======================
+motif                  family parameters       magic series         sizes
+=====================  ======================  ===================  ======================
+icosahedron            n_shells ≥ 1            all                  1, 13, 55, 147, 309 …
+cuboctahedron          n_shells ≥ 1            all                  1, 13, 55, 147, 309 …
+octahedron             length ≥ 1              all                  1, 6, 19, 44, 85, 146 …
+truncated-octahedron   length, 1 ≤ cutoff,     length = 3·cutoff+1  38, 201, 586 …
+                       2·cutoff < length − 1   (regular, equal edges)
+ino-decahedron         p ≥ 2, q ≥ 1, r = 0     p = q                13, 55, 147, 309 …
+marks-decahedron       p ≥ 2, q ≥ 1, 1 ≤ r < p p = q = r + 1        75, 434, 1308 …
+=====================  ======================  ===================  ======================
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ase import Atoms
+
+from aucluster.errors import ParameterError
+from aucluster.structures.geometry import DEFAULT_VACUUM
+from aucluster.structures.motif import SHELL_MOTIFS, Motif
+from aucluster.structures.polyhedra import (
+    build_cuboctahedron,
+    build_decahedron,
+    build_icosahedron,
+    build_octahedron,
+)
+
+
+def icosahedron_size(n_shells: int) -> int:
+    """Atoms in a Mackay icosahedron (or cuboctahedron) of `n_shells` shells.
+
+    N = (10k³ − 15k² + 11k − 3)/3 with k = n_shells (Mackay, Acta Cryst. 15, 916 (1962)).
+    """
+    k = n_shells
+    return (10 * k**3 - 15 * k**2 + 11 * k - 3) // 3
+
+
+def octahedron_size(length: int, cutoff: int = 0) -> int:
+    """Atoms in an fcc octahedron of `length` atoms per edge with `cutoff` layers cut off each
+    of its six corners: N = (2L³ + L)/3 − 6·Σ_{j=1..c} j² = (2L³ + L)/3 − c(c+1)(2c+1).
+
+    Each cut corner is a square pyramid of c layers holding 1 + 4 + … + c² atoms.
+    """
+    L, c = length, cutoff
+    return (2 * L**3 + L) // 3 - c * (c + 1) * (2 * c + 1)
+
+
+def decahedron_size(p: int, q: int, r: int = 0) -> int:
+    """Atoms in a decahedron with ASE's (p, q, r) parameters.
+
+    Count rows of atoms parallel to the five-fold axis. The axis holds h = p + q + 2r − 1
+    atoms; the n-th ring around it (n = 1 … p + 2r − 1) has, in each of the five tetrahedral
+    segments, c(n) rows of h − n atoms, where without re-entrance c(n) = n and a Marks
+    re-entrance drops the rows more than s = p + r − 1 steps from either twin plane:
+    c(n) = min(n − 1, s) − max(0, n − s) + 1. So N = h + 5·Σ_n c(n)·(h − n), which reduces to
+    (5p³ + p)/6 for the regular decahedron (q = 1, r = 0; Martin, Phys. Rep. 273, 199 (1996)).
+    """
+    h = p + q + 2 * r - 1
+    s = p + r - 1
+    total = h
+    for n in range(1, p + 2 * r):
+        rows = min(n - 1, s) - max(0, n - s) + 1
+        total += 5 * rows * (h - n)
+    return total
+
+
+@dataclass(frozen=True, kw_only=True)
+class MotifMember:
+    """One member of a motif family: its parameters and its number of atoms."""
+
+    motif: Motif
+    parameters: tuple[tuple[str, int], ...]
+    n_atoms: int
+
+    @property
+    def parameter_dict(self) -> dict[str, int]:
+        return dict(self.parameters)
+
+    def describe_parameters(self) -> str:
+        """Parameters as 'name=value' joined by spaces, e.g. 'p=2 q=2 r=1'."""
+        return " ".join(f"{k}={v}" for k, v in self.parameters)
+
+
+class Within(StrEnum):
+    """Where `nearest_member` looks: the magic series only, or the whole family grid."""
+
+    SERIES = "series"
+    FAMILY = "family"
+
+
+def _member(motif: Motif, n_atoms: int, **parameters: int) -> MotifMember:
+    return MotifMember(motif=motif, parameters=tuple(parameters.items()), n_atoms=n_atoms)
+
+
+def _check_shell_motif(motif: Motif | str) -> Motif:
+    try:
+        motif = Motif(motif)
+    except ValueError:
+        motif = None  # type: ignore[assignment]
+    if motif not in SHELL_MOTIFS:
+        allowed = ", ".join(str(m) for m in SHELL_MOTIFS)
+        raise ParameterError(f"motif {motif!r} has no shell series: allowed are {allowed}")
+    return motif
+
+
+def _family(motif: Motif, max_atoms: int) -> Iterator[MotifMember]:
+    if motif in (Motif.ICOSAHEDRON, Motif.CUBOCTAHEDRON):
+        k = 1
+        while (n := icosahedron_size(k)) <= max_atoms:
+            yield _member(motif, n, n_shells=k)
+            k += 1
+    elif motif is Motif.OCTAHEDRON:
+        length = 1
+        while (n := octahedron_size(length)) <= max_atoms:
+            yield _member(motif, n, length=length)
+            length += 1
+    elif motif is Motif.TRUNCATED_OCTAHEDRON:
+        # smallest truncated octahedron of a given length has the deepest cut allowed
+        length = 4
+        while octahedron_size(length, (length - 2) // 2) <= max_atoms:
+            for cutoff in range(1, (length - 2) // 2 + 1):
+                if (n := octahedron_size(length, cutoff)) <= max_atoms:
+                    yield _member(motif, n, length=length, cutoff=cutoff)
+            length += 1
+    else:  # decahedra: sizes grow with each of p, q, r
+        r_values = (0,) if motif is Motif.INO_DECAHEDRON else None
+        p = 2
+        while decahedron_size(p, 1, 0 if r_values else 1) <= max_atoms:
+            for r in r_values or range(1, p):
+                q = 1
+                while (n := decahedron_size(p, q, r)) <= max_atoms:
+                    yield _member(motif, n, p=p, q=q, r=r)
+                    q += 1
+            p += 1
+
+
+def _in_series(member: MotifMember) -> bool:
+    par = member.parameter_dict
+    if member.motif is Motif.TRUNCATED_OCTAHEDRON:
+        return par["length"] == 3 * par["cutoff"] + 1
+    if member.motif is Motif.INO_DECAHEDRON:
+        return par["p"] == par["q"]
+    if member.motif is Motif.MARKS_DECAHEDRON:
+        return par["p"] == par["q"] == par["r"] + 1
+    return True
+
+
+def motif_family(motif: Motif | str, max_atoms: int) -> list[MotifMember]:
+    """Every member of `motif`'s family with at most `max_atoms` atoms, by size then parameters."""
+    motif = _check_shell_motif(motif)
+    if int(max_atoms) != max_atoms or max_atoms < 1:
+        raise ParameterError(f"max_atoms = {max_atoms!r}: must be an integer ≥ 1")
+    return sorted(_family(motif, int(max_atoms)), key=lambda m: (m.n_atoms, m.parameters))
+
+
+def magic_series(motif: Motif | str, max_atoms: int) -> list[MotifMember]:
+    """The magic series of `motif` up to `max_atoms` atoms (see the module table)."""
+    return [m for m in motif_family(motif, max_atoms) if _in_series(m)]
+
+
+def nearest_member(
+    motif: Motif | str, n_atoms: int, *, within: Within = Within.SERIES
+) -> MotifMember:
+    """The member of `motif`'s magic series (or whole family) whose size is closest to
+    `n_atoms`; ties go to the smaller cluster."""
+    if int(n_atoms) != n_atoms or n_atoms < 1:
+        raise ParameterError(f"n_atoms = {n_atoms!r}: must be an integer ≥ 1")
+    select = magic_series if Within(within) is Within.SERIES else motif_family
+    # search far enough past n_atoms that the next member up is included
+    limit = 2 * int(n_atoms) + 100
+    candidates = select(motif, limit)
+    while not candidates or candidates[-1].n_atoms < n_atoms:
+        limit *= 2
+        candidates = select(motif, limit)
+    return min(candidates, key=lambda m: (abs(m.n_atoms - n_atoms), m.n_atoms))
+
+
+def build_member(
+    member: MotifMember,
+    *,
+    element: str = "Au",
+    a0: float | None = None,
+    vacuum: float = DEFAULT_VACUUM,
+) -> Atoms:
+    """Build the cluster a `MotifMember` describes."""
+    par = member.parameter_dict
+    common = {"element": element, "a0": a0, "vacuum": vacuum}
+    if member.motif is Motif.ICOSAHEDRON:
+        return build_icosahedron(par["n_shells"], **common)
+    if member.motif is Motif.CUBOCTAHEDRON:
+        return build_cuboctahedron(par["n_shells"], **common)
+    if member.motif in (Motif.OCTAHEDRON, Motif.TRUNCATED_OCTAHEDRON):
+        return build_octahedron(par["length"], par.get("cutoff", 0), **common)
+    return build_decahedron(par["p"], par["q"], par["r"], **common)
