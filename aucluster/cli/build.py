@@ -102,7 +102,9 @@ def _decahedron(motif: Motif, opts, common):
         if r < 1:
             raise ParameterError(f"r = {r}: a Marks decahedron has a re-entrance r ≥ 1")
     elif r not in (None, 0):
-        raise ParameterError(f"r = {r}: an Ino decahedron has no re-entrance (use marks-decahedron)")
+        raise ParameterError(
+            f"r = {r}: an Ino decahedron has no re-entrance (use marks-decahedron)"
+        )
     return build_decahedron(opts["p"], opts["q"], r or 0, **common)
 
 
@@ -127,7 +129,9 @@ def _octahedron(opts, common):
 def _truncated_octahedron(opts, common):
     if opts.get("n_atoms") is not None:
         if opts.get("length") is not None or opts.get("cutoff") is not None:
-            raise ParameterError("truncated-octahedron: give --n-atoms or --length/--cutoff, not both")
+            raise ParameterError(
+                "truncated-octahedron: give --n-atoms or --length/--cutoff, not both"
+            )
         return _by_size(Motif.TRUNCATED_OCTAHEDRON, opts, common)
     _need(opts, Motif.TRUNCATED_OCTAHEDRON, "length", "cutoff")
     length, cutoff = opts["length"], opts["cutoff"]
@@ -172,28 +176,53 @@ def _core_shell(opts, common):
     )
 
 
-@_builder(Motif.CORE_CLOUD, "core_radius", "core", "cloud_inner", "cloud_outer",
-          "cloud_density", "cloud_sizes", "seed")
+@_builder(
+    Motif.CORE_CLOUD,
+    "core_radius",
+    "core",
+    "cloud_inner",
+    "cloud_outer",
+    "cloud_density",
+    "cloud_sizes",
+    "seed",
+)
 def _core_cloud(opts, common):
     _need(opts, Motif.CORE_CLOUD, "cloud_inner", "cloud_outer", "cloud_density")
     core = _core(opts, Motif.CORE_CLOUD, common)
-    sizes = parse_size_distribution(opts["cloud_sizes"]) if opts.get("cloud_sizes") else DEFAULT_CLOUD_SIZES
+    sizes = (
+        parse_size_distribution(opts["cloud_sizes"])
+        if opts.get("cloud_sizes")
+        else DEFAULT_CLOUD_SIZES
+    )
     return build_core_cloud(
-        core, inner_radius=opts["cloud_inner"], outer_radius=opts["cloud_outer"],
-        density_per_nm3=opts["cloud_density"], size_distribution=sizes, seed=opts["seed"],
-        a0=common["a0"], vacuum=common["vacuum"],
+        core,
+        inner_radius=opts["cloud_inner"],
+        outer_radius=opts["cloud_outer"],
+        density_per_nm3=opts["cloud_density"],
+        size_distribution=sizes,
+        seed=opts["seed"],
+        a0=common["a0"],
+        vacuum=common["vacuum"],
     )
 
 
-@_builder(Motif.CORE_SATELLITES, "core_radius", "core", "satellites", "satellite_size", "gap",
-          "seed")
+@_builder(
+    Motif.CORE_SATELLITES, "core_radius", "core", "satellites", "satellite_size", "gap", "seed"
+)
 def _core_satellites(opts, common):
     _need(opts, Motif.CORE_SATELLITES, "satellites", "satellite_size")
     core = _core(opts, Motif.CORE_SATELLITES, common)
-    satellite = build_small_cluster(opts["satellite_size"], element=common["element"], a0=common["a0"])
+    satellite = build_small_cluster(
+        opts["satellite_size"], element=common["element"], a0=common["a0"]
+    )
     return build_core_satellites(
-        core, satellite, opts["satellites"], gap=opts.get("gap") or 0.0, seed=opts["seed"],
-        a0=common["a0"], vacuum=common["vacuum"],
+        core,
+        satellite,
+        opts["satellites"],
+        gap=opts.get("gap") or 0.0,
+        seed=opts["seed"],
+        a0=common["a0"],
+        vacuum=common["vacuum"],
     )
 
 
@@ -215,51 +244,110 @@ def build_from_options(motif: Motif, opts: dict[str, Any], common: dict[str, Any
 
 @click.command()
 @click.argument("motif", type=click.Choice([str(m) for m in _BUILDERS]), metavar="MOTIF")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file; format from the extension (.extxyz/.xyz → extended XYZ, or any "
-                   "ASE format: .traj, .cif, .vasp, .pdb). A provenance record is written "
-                   "beside it as OUTPUT.provenance.json.")
-@click.option("--element", default="Au", show_default=True,
-              help="fcc metal with asap3 EMT parameters: Al, Ni, Cu, Pd, Ag, Pt, Au.")
-@click.option("--a0", type=float, help="Lattice constant [Å]; default the element's reference "
-              "value from ase.data (Au 4.08 Å).")
-@click.option("--vacuum", type=float, default=10.0, show_default=True,
-              help="Empty space between the cluster and each face of its box [Å].")
-@click.option("--n-atoms", type=int, help="Build the member nearest to this many atoms (shell "
-              "motifs, wulff).")
-@click.option("--within", type=click.Choice([str(w) for w in Within]), default="series",
-              show_default=True, help="With --n-atoms: search the magic series or the whole family.")
-@click.option("--shells", type=int, help="Number of shells (icosahedron, cuboctahedron): 2 → 13 atoms.")
-@click.option("--p", type=int, help="Decahedron: atoms on the (100) edges perpendicular to the axis.")
-@click.option("--q", type=int, help="Decahedron: atoms on the (100) facets along the axis (1 = none).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file; format from the extension (.extxyz/.xyz → extended XYZ, or any "
+    "ASE format: .traj, .cif, .vasp, .pdb). A provenance record is written "
+    "beside it as OUTPUT.provenance.json.",
+)
+@click.option(
+    "--element",
+    default="Au",
+    show_default=True,
+    help="fcc metal with asap3 EMT parameters: Al, Ni, Cu, Pd, Ag, Pt, Au.",
+)
+@click.option(
+    "--a0",
+    type=float,
+    help="Lattice constant [Å]; default the element's reference value from ase.data (Au 4.08 Å).",
+)
+@click.option(
+    "--vacuum",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Empty space between the cluster and each face of its box [Å].",
+)
+@click.option(
+    "--n-atoms", type=int, help="Build the member nearest to this many atoms (shell motifs, wulff)."
+)
+@click.option(
+    "--within",
+    type=click.Choice([str(w) for w in Within]),
+    default="series",
+    show_default=True,
+    help="With --n-atoms: search the magic series or the whole family.",
+)
+@click.option(
+    "--shells", type=int, help="Number of shells (icosahedron, cuboctahedron): 2 → 13 atoms."
+)
+@click.option(
+    "--p", type=int, help="Decahedron: atoms on the (100) edges perpendicular to the axis."
+)
+@click.option(
+    "--q", type=int, help="Decahedron: atoms on the (100) facets along the axis (1 = none)."
+)
 @click.option("--r", type=int, help="Decahedron: depth of the Marks re-entrance (0 = Ino).")
 @click.option("--length", type=int, help="(Truncated) octahedron: atoms per octahedron edge.")
 @click.option("--cutoff", type=int, help="Truncated octahedron: layers cut off each corner.")
 @click.option("--radius", type=float, help="Sphere radius [Å] (fcc-sphere, polycrystal).")
 @click.option("--grains", type=int, help="Polycrystal: number of randomly oriented fcc grains.")
-@click.option("--core-radius", type=float, help="Radius of the crystalline fcc core [Å] "
-              "(core-shell, core-cloud, core-satellites).")
-@click.option("--core", type=click.Path(exists=True, dir_okay=False),
-              help="Core structure file instead of --core-radius (core-cloud, core-satellites).")
+@click.option(
+    "--core-radius",
+    type=float,
+    help="Radius of the crystalline fcc core [Å] (core-shell, core-cloud, core-satellites).",
+)
+@click.option(
+    "--core",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Core structure file instead of --core-radius (core-cloud, core-satellites).",
+)
 @click.option("--shell-thickness", type=float, help="Core-shell: disordered shell thickness [Å].")
-@click.option("--shell-density", type=float, help="Core-shell: shell density relative to the "
-              "fcc crystal [1]; default 0.897 (liquid Au at its melting point).")
+@click.option(
+    "--shell-density",
+    type=float,
+    help="Core-shell: shell density relative to the "
+    "fcc crystal [1]; default 0.897 (liquid Au at its melting point).",
+)
 @click.option("--cloud-inner", type=float, help="Core-cloud: inner radius of the cloud shell [Å].")
 @click.option("--cloud-outer", type=float, help="Core-cloud: outer radius of the cloud shell [Å].")
-@click.option("--cloud-density", type=float, help="Core-cloud: cloud atoms per nm³ of shell "
-              "(fcc Au has 59 nm⁻³).")
-@click.option("--cloud-sizes", help="Core-cloud: cluster sizes and weights by number, "
-              "SIZE:WEIGHT,… [default 1:0.7,13:0.1,19:0.1,38:0.1].")
+@click.option(
+    "--cloud-density",
+    type=float,
+    help="Core-cloud: cloud atoms per nm³ of shell (fcc Au has 59 nm⁻³).",
+)
+@click.option(
+    "--cloud-sizes",
+    help="Core-cloud: cluster sizes and weights by number, "
+    "SIZE:WEIGHT,… [default 1:0.7,13:0.1,19:0.1,38:0.1].",
+)
 @click.option("--satellites", type=int, help="Core-satellites: number of satellite clusters.")
-@click.option("--satellite-size", type=int, help="Core-satellites: atoms per satellite "
-              "(13/55/147 icosahedron, 19 double icosahedron, 38 truncated octahedron, "
-              "else an icosahedral fragment).")
-@click.option("--gap", type=float, help="Core-satellites: closest core–satellite distance beyond "
-              "the nearest-neighbour distance [Å]; 0 = bonding contact [default 0].")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed (polycrystal, core-shell, core-cloud, core-satellites).")
-def build(motif: str, output: Path, element: str, a0: float | None, vacuum: float,
-          **opts: Any) -> None:
+@click.option(
+    "--satellite-size",
+    type=int,
+    help="Core-satellites: atoms per satellite "
+    "(13/55/147 icosahedron, 19 double icosahedron, 38 truncated octahedron, "
+    "else an icosahedral fragment).",
+)
+@click.option(
+    "--gap",
+    type=float,
+    help="Core-satellites: closest core–satellite distance beyond "
+    "the nearest-neighbour distance [Å]; 0 = bonding contact [default 0].",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed (polycrystal, core-shell, core-cloud, core-satellites).",
+)
+def build(
+    motif: str, output: Path, element: str, a0: float | None, vacuum: float, **opts: Any
+) -> None:
     """Build one cluster of MOTIF and write it to OUTPUT.
 
     \b

@@ -19,8 +19,14 @@ from aucluster.structures.motif import SHELL_MOTIFS
 
 #: Columns of series.csv, units in the names.
 COLUMNS = (
-    "motif", "parameters", "n_atoms", "point_group", "radius_of_gyration_A", "diameter_A",
-    "n_surface_atoms", "surface_fraction",
+    "motif",
+    "parameters",
+    "n_atoms",
+    "point_group",
+    "radius_of_gyration_A",
+    "diameter_A",
+    "n_surface_atoms",
+    "surface_fraction",
 )
 
 
@@ -29,21 +35,45 @@ def _motifs(text: str) -> list[str]:
     allowed = [str(m) for m in SHELL_MOTIFS]
     bad = [m for m in names if m not in allowed]
     if bad or not names:
-        raise ParameterError(f"unknown motif(s) {', '.join(bad) or '(none)'}: allowed are {', '.join(allowed)}")
+        raise ParameterError(
+            f"unknown motif(s) {', '.join(bad) or '(none)'}: allowed are {', '.join(allowed)}"
+        )
     return names
 
 
 @click.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("results/magic-series"), show_default=True,
-              help="Directory for series.csv, series.extxyz and series.png (made if missing).")
-@click.option("--max-atoms", type=int, default=1000, show_default=True,
-              help="Largest cluster to build [atoms].")
-@click.option("--motifs", default=",".join(str(m) for m in SHELL_MOTIFS), show_default=True,
-              help="Comma-separated motifs.")
-@click.option("--element", type=click.Choice(SUPPORTED_ELEMENTS), default="Au", show_default=True,
-              help="fcc metal.")
-@click.option("--a0", type=float, help="Lattice constant [Å]; default the element's reference value.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results/magic-series"),
+    show_default=True,
+    help="Directory for series.csv, series.extxyz and series.png (made if missing).",
+)
+@click.option(
+    "--max-atoms",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Largest cluster to build [atoms].",
+)
+@click.option(
+    "--motifs",
+    default=",".join(str(m) for m in SHELL_MOTIFS),
+    show_default=True,
+    help="Comma-separated motifs.",
+)
+@click.option(
+    "--element",
+    type=click.Choice(SUPPORTED_ELEMENTS),
+    default="Au",
+    show_default=True,
+    help="fcc metal.",
+)
+@click.option(
+    "--a0", type=float, help="Lattice constant [Å]; default the element's reference value."
+)
 def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float | None) -> None:
     """Build the magic series of each motif up to --max-atoms and describe every member
     (point group, radius of gyration, diameter, surface atoms)."""
@@ -56,18 +86,27 @@ def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float |
     out_dir.mkdir(parents=True, exist_ok=True)
 
     rows, images = [], []
-    with click.progressbar(members, label="building and describing", show_pos=True,
-                           item_show_func=lambda m: f"{m.motif} N={m.n_atoms}" if m else "") as bar:
+    with click.progressbar(
+        members,
+        label="building and describing",
+        show_pos=True,
+        item_show_func=lambda m: f"{m.motif} N={m.n_atoms}" if m else "",
+    ) as bar:
         for member in bar:
             atoms = build_member(member, element=element, a0=a0)
             d = describe(atoms)
-            rows.append({
-                "motif": str(member.motif), "parameters": member.describe_parameters(),
-                "n_atoms": d.n_atoms, "point_group": d.point_group,
-                "radius_of_gyration_A": f"{d.radius_of_gyration:.4f}",
-                "diameter_A": f"{d.diameter:.4f}", "n_surface_atoms": d.n_surface_atoms,
-                "surface_fraction": f"{d.surface_fraction:.4f}",
-            })
+            rows.append(
+                {
+                    "motif": str(member.motif),
+                    "parameters": member.describe_parameters(),
+                    "n_atoms": d.n_atoms,
+                    "point_group": d.point_group,
+                    "radius_of_gyration_A": f"{d.radius_of_gyration:.4f}",
+                    "diameter_A": f"{d.diameter:.4f}",
+                    "n_surface_atoms": d.n_surface_atoms,
+                    "surface_fraction": f"{d.surface_fraction:.4f}",
+                }
+            )
             atoms.info["point_group"] = d.point_group
             images.append(atoms)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (backend first: no screen on clusters)
+import matplotlib.pyplot as plt
 
 
 def plot_series(rows: Sequence[dict], path: Path, *, title: str) -> None:
@@ -18,8 +18,14 @@ def plot_series(rows: Sequence[dict], path: Path, *, title: str) -> None:
         ds = [float(r["diameter_A"]) for r in rows if r["motif"] == motif]
         line = ladder.plot(ns, [y] * len(ns), "o", ms=6)[0]
         for i, n in enumerate(ns):  # alternate above/below so crowded labels stay legible
-            ladder.annotate(str(n), (n, y), textcoords="offset points",
-                            xytext=(0, 7 if i % 2 == 0 else -13), ha="center", fontsize=7)
+            ladder.annotate(
+                str(n),
+                (n, y),
+                textcoords="offset points",
+                xytext=(0, 7 if i % 2 == 0 else -13),
+                ha="center",
+                fontsize=7,
+            )
         growth.plot([n ** (1 / 3) for n in ns], ds, "o-", color=line.get_color(), label=motif)
     ladder.set_xscale("log")
     ladder.set_yticks(range(len(motifs)), motifs)

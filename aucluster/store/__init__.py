@@ -3,4 +3,10 @@
 from aucluster.store.files import atomic_output, check_writable
 from aucluster.store.provenance import file_sha256, provenance_record, write_provenance
 
-__all__ = ["atomic_output", "check_writable", "file_sha256", "provenance_record", "write_provenance"]
+__all__ = [
+    "atomic_output",
+    "check_writable",
+    "file_sha256",
+    "provenance_record",
+    "write_provenance",
+]

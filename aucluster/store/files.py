@@ -34,7 +34,14 @@ def check_writable(path: str | os.PathLike) -> Path:
 def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     """Context manager yielding a temporary path that becomes `path` when the block succeeds."""
     path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
+        )
+    except OSError as exc:  # permission bits say yes but the file system says no (root, /proc)
+        raise ParameterError(
+            f"cannot create a file in {str(path.parent)!r}: {exc.strerror}"
+        ) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -32,9 +32,7 @@ SEPARATION_IN_NN = 2.0
 MAX_PLACEMENT_ATTEMPTS = 2000
 
 
-def build_small_cluster(
-    n_atoms: int, *, element: str = "Au", a0: float | None = None
-) -> Atoms:
+def build_small_cluster(n_atoms: int, *, element: str = "Au", a0: float | None = None) -> Atoms:
     """A small cluster of `n_atoms` atoms for the cloud, without a box, centred on its centroid.
 
     Rule: 1 → monomer; 13, 55, 147, … → Mackay icosahedron; 19 → double icosahedron; 38 →
@@ -198,12 +196,22 @@ def build_core_cloud(
     atoms.arrays["cloud_cluster"] = ids
     out = in_vacuum_box(atoms, vacuum)
     counts = {n: drawn.count(n) for n in sorted(set(drawn))}
-    label(out, Motif.CORE_CLOUD, element=element, a0=a0, core_motif=core.info.get("motif"),
-          n_core=len(core_pos), inner_radius=float(inner_radius),
-          outer_radius=float(outer_radius), density_per_nm3=float(density_per_nm3),
-          size_distribution=",".join(f"{s}:{w:g}" for s, w in zip(sizes, weights)),
-          cloud_cluster_counts=",".join(f"{s}:{c}" for s, c in counts.items()),
-          n_cloud_atoms=int(sum(drawn)), separation=separation, seed=int(seed))
+    label(
+        out,
+        Motif.CORE_CLOUD,
+        element=element,
+        a0=a0,
+        core_motif=core.info.get("motif"),
+        n_core=len(core_pos),
+        inner_radius=float(inner_radius),
+        outer_radius=float(outer_radius),
+        density_per_nm3=float(density_per_nm3),
+        size_distribution=",".join(f"{s}:{w:g}" for s, w in zip(sizes, weights, strict=False)),
+        cloud_cluster_counts=",".join(f"{s}:{c}" for s, c in counts.items()),
+        n_cloud_atoms=int(sum(drawn)),
+        separation=separation,
+        seed=int(seed),
+    )
     return out
 
 
@@ -280,7 +288,7 @@ def build_core_satellites(
     sat_pos = _centred(satellite).positions
     far = _radius(core_pos) + _radius(sat_pos) + d_nn + gaps.max() + 1.0
     pieces = []
-    for direction, g in zip(dirs, gaps):
+    for direction, g in zip(dirs, gaps, strict=False):
         body = sat_pos @ random_rotation(rng).T
         target = d_nn + g
         lo, hi = 0.0, far
@@ -300,12 +308,22 @@ def build_core_satellites(
                 )
     positions = np.vstack([core_pos, *pieces])
     atoms = Atoms(element * len(positions), positions=positions)
-    ids = np.concatenate([np.full(len(core_pos), -1)] + [np.full(len(sat_pos), i) for i in range(n_satellites)])
+    ids = np.concatenate(
+        [np.full(len(core_pos), -1)] + [np.full(len(sat_pos), i) for i in range(n_satellites)]
+    )
     atoms.arrays["build_region"] = np.where(ids < 0, Region.CORE, Region.SATELLITE)
     atoms.arrays["satellite"] = ids
     out = in_vacuum_box(atoms, vacuum)
-    label(out, Motif.CORE_SATELLITES, element=element, core_motif=core.info.get("motif"),
-          satellite_motif=satellite.info.get("motif"), n_core=len(core_pos),
-          n_satellite_atoms=len(sat_pos), n_satellites=n_satellites,
-          gaps=",".join(f"{g:g}" for g in gaps), seed=int(seed))
+    label(
+        out,
+        Motif.CORE_SATELLITES,
+        element=element,
+        core_motif=core.info.get("motif"),
+        satellite_motif=satellite.info.get("motif"),
+        n_core=len(core_pos),
+        n_satellite_atoms=len(sat_pos),
+        n_satellites=n_satellites,
+        gaps=",".join(f"{g:g}" for g in gaps),
+        seed=int(seed),
+    )
     return out

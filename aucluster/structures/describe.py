@@ -44,7 +44,9 @@ def describe(atoms: Atoms, *, nn_distance: float | None = None) -> ClusterDescri
     """
     n = len(atoms)
     if nn_distance is None and n > 1:
-        nn_distance = float(np.median(cKDTree(atoms.positions).query(atoms.positions, k=2)[0][:, 1]))
+        nn_distance = float(
+            np.median(cKDTree(atoms.positions).query(atoms.positions, k=2)[0][:, 1])
+        )
     surface = 0
     if n > 1 and nn_distance:
         cn = coordination_numbers(atoms, FIRST_SHELL_CUTOFF * nn_distance)

@@ -4,6 +4,8 @@ asap3 refuses atoms with a zero cell, so every builder returns its cluster centr
 box with `vacuum` Å of empty space on each side and pbc False (DESIGN, conventions).
 """
 
+from contextlib import suppress
+
 import numpy as np
 from ase import Atoms
 from scipy.spatial import ConvexHull, QhullError, cKDTree
@@ -60,10 +62,8 @@ def diameter(atoms: Atoms) -> float:
     if len(pos) < 2:
         return 0.0
     if len(pos) > 4:
-        try:
+        with suppress(QhullError):  # flat or collinear set: compare all pairs instead
             pos = pos[ConvexHull(pos).vertices]
-        except QhullError:  # flat or collinear set: fall back to all pairs
-            pass
     return float(pdist(pos).max())
 
 

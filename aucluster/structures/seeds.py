@@ -62,7 +62,9 @@ def build_polycrystal(
     min_distance = GRAIN_BOUNDARY_MIN_FRACTION * d_nn if min_distance is None else min_distance
     _check_positive("min_distance", min_distance)
     if radius < a0:
-        raise ParameterError(f"radius = {radius} Å: a polycrystal needs at least one lattice constant ({a0} Å)")
+        raise ParameterError(
+            f"radius = {radius} Å: a polycrystal needs at least one lattice constant ({a0} Å)"
+        )
     rng = np.random.default_rng(seed)
     centres = random_sequential_addition(
         int(n_grains),
@@ -84,8 +86,16 @@ def build_polycrystal(
     atoms = Atoms(element * int(keep.sum()), positions=positions[keep])
     atoms.arrays["grain"] = grains[keep]
     out = in_vacuum_box(atoms, vacuum)
-    label(out, Motif.POLYCRYSTAL, element=element, a0=a0, radius=radius, n_grains=int(n_grains),
-          seed=int(seed), min_distance=float(min_distance))
+    label(
+        out,
+        Motif.POLYCRYSTAL,
+        element=element,
+        a0=a0,
+        radius=radius,
+        n_grains=int(n_grains),
+        seed=int(seed),
+        min_distance=float(min_distance),
+    )
     return out
 
 
@@ -132,10 +142,20 @@ def build_core_shell(
     residual = None
     if relax and len(shell):
         residual = _quench_inplace(out, fixed=np.arange(len(core)), fmax=fmax, max_steps=max_steps)
-    label(out, Motif.CORE_SHELL, element=element, a0=a0, core_radius=core_radius,
-          shell_thickness=shell_thickness, shell_density=shell_density, seed=int(seed),
-          n_core=len(core), n_shell=len(shell), relaxed=bool(relax),
-          residual_fmax_eV_per_A=residual)
+    label(
+        out,
+        Motif.CORE_SHELL,
+        element=element,
+        a0=a0,
+        core_radius=core_radius,
+        shell_thickness=shell_thickness,
+        shell_density=shell_density,
+        seed=int(seed),
+        n_core=len(core),
+        n_shell=len(shell),
+        relaxed=bool(relax),
+        residual_fmax_eV_per_A=residual,
+    )
     return out
 
 

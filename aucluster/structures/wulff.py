@@ -27,7 +27,9 @@ _SLAB_BUILDERS = {(1, 1, 1): fcc111, (1, 0, 0): fcc100, (1, 1, 0): fcc110}
 
 
 @cache
-def _emt_surface_energies(element: str, a0: float) -> tuple[tuple[tuple[int, int, int], float], ...]:
+def _emt_surface_energies(
+    element: str, a0: float
+) -> tuple[tuple[tuple[int, int, int], float], ...]:
     from asap3 import EMT
 
     cell = bulk(element, "fcc", a=a0, cubic=True)
@@ -51,7 +53,9 @@ def emt_surface_energies(element: str = "Au", a0: float | None = None) -> dict:
     γ = (E_slab − N·ε_bulk) / (2A), from 12-layer slabs periodic in-plane, with ε_bulk the
     energy per atom of the bulk crystal at the same lattice constant `a0` [Å].
     """
-    return dict(_emt_surface_energies(check_element(element), resolve_lattice_constant(element, a0)))
+    return dict(
+        _emt_surface_energies(check_element(element), resolve_lattice_constant(element, a0))
+    )
 
 
 def build_wulff(
@@ -74,18 +78,34 @@ def build_wulff(
     if int(n_atoms) != n_atoms or n_atoms < 1:
         raise ParameterError(f"n_atoms = {n_atoms!r}: must be an integer ≥ 1")
     a0 = resolve_lattice_constant(element, a0)
-    energies = dict(surface_energies) if surface_energies is not None else emt_surface_energies(element, a0)
+    energies = (
+        dict(surface_energies)
+        if surface_energies is not None
+        else emt_surface_energies(element, a0)
+    )
     if not energies or any(not (g > 0) for g in energies.values()):
         raise ParameterError(f"surface energies {energies!r}: need at least one, all positive")
     surfaces = [tuple(int(i) for i in m) for m in energies]
     atoms = wulff_construction(
-        element, surfaces, list(energies.values()), int(n_atoms), "fcc",
-        rounding="closest", latticeconstant=a0,
+        element,
+        surfaces,
+        list(energies.values()),
+        int(n_atoms),
+        "fcc",
+        rounding="closest",
+        latticeconstant=a0,
     )
     atoms.set_chemical_symbols([element] * len(atoms))
     out = in_vacuum_box(atoms, vacuum)
-    faces = ",".join(f"{''.join(map(str, m))}:{g:.5f}" for m, g in zip(surfaces, energies.values()))
-    label(out, Motif.WULFF, element=element, requested_n_atoms=int(n_atoms), a0=a0,
-          surface_energies_eV_per_A2=faces)
+    faces = ",".join(
+        f"{''.join(map(str, m))}:{g:.5f}" for m, g in zip(surfaces, energies.values(), strict=False)
+    )
+    label(
+        out,
+        Motif.WULFF,
+        element=element,
+        requested_n_atoms=int(n_atoms),
+        a0=a0,
+        surface_energies_eV_per_A2=faces,
+    )
     return out
-
