@@ -6,11 +6,15 @@ from typing import Any
 
 import click
 from ase import Atoms
-from ase.io import read
 
 from aucluster.errors import ParameterError
 from aucluster.store import write_provenance
-from aucluster.store.files import check_writable, structure_format, write_structures
+from aucluster.store.files import (
+    check_writable,
+    read_frames,
+    structure_format,
+    write_structures,
+)
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import (
     Motif,
@@ -72,7 +76,7 @@ def _by_size(motif: Motif, opts: dict[str, Any], common: dict[str, Any]) -> Atom
 
 def _core(opts: dict[str, Any], motif: Motif, common: dict[str, Any]) -> Atoms:
     if _exactly_one(opts, motif, "core_radius", "core") == "core":
-        return read(opts["core"])
+        return read_frames(opts["core"])[-1]
     return build_fcc_sphere(opts["core_radius"], **common)
 
 

@@ -5,9 +5,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from ase.io import read
 
-from aucluster.errors import ParameterError
+from aucluster.store.files import read_frames
 from aucluster.structures import describe
 
 
@@ -23,14 +22,7 @@ from aucluster.structures import describe
 def info(file: Path, index: str, as_json: bool) -> None:
     """Print atom count, motif, point group, radius of gyration [Å], diameter [Å] and
     surface atoms of the structure(s) in FILE (any format ASE reads)."""
-    try:
-        frames = read(file, index=index)
-    except Exception as exc:  # ASE raises many types for unreadable input
-        raise ParameterError(f"cannot read {str(file)!r} (index {index!r}): {exc}") from None
-    if not isinstance(frames, list):
-        frames = [frames]
-    if not frames or any(len(f) == 0 for f in frames):
-        raise ParameterError(f"{str(file)!r} holds no atoms at index {index!r}")
+    frames = read_frames(file, index)
     for frame in frames:
         d = describe(frame)
         if as_json:

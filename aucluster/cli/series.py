@@ -83,7 +83,12 @@ def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float |
     members = [m for name in names for m in magic_series(name, max_atoms)]
     if out_dir.exists() and not out_dir.is_dir():
         raise ParameterError(f"output {str(out_dir)!r} exists and is not a directory")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot create output directory {str(out_dir)!r}: {exc.strerror}"
+        ) from None
 
     rows, images = [], []
     with click.progressbar(

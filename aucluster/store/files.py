@@ -80,3 +80,21 @@ def write_structures(path: str | os.PathLike, images) -> Path:
     with atomic_output(path) as tmp:
         write(tmp, images, format=fmt)
     return Path(path)
+
+
+def read_frames(path: str | os.PathLike, index: str = "-1") -> list:
+    """Read the frame(s) `index` (ASE syntax: '-1', '0', ':', '2:10:2') of any file ASE reads.
+
+    Raises `ParameterError` when the file cannot be read or holds no atoms there.
+    """
+    from ase.io import read
+
+    try:
+        frames = read(str(path), index=index)
+    except Exception as exc:  # ASE raises many types for unreadable input
+        raise ParameterError(f"cannot read {str(path)!r} (index {index!r}): {exc}") from None
+    if not isinstance(frames, list):
+        frames = [frames]
+    if not frames or any(len(f) == 0 for f in frames):
+        raise ParameterError(f"{str(path)!r} holds no atoms at index {index!r}")
+    return frames

@@ -29,7 +29,8 @@ def check_element(element: str) -> str:
 def lattice_constant(element: str) -> float:
     """Cubic fcc lattice constant a0 [Å] of `element` from ASE's reference states."""
     state = reference_states[atomic_numbers[check_element(element)]]
-    return float(state["a"])
+    assert state is not None  # every supported element has an fcc reference state
+    return float(state["a"])  # type: ignore[arg-type]
 
 
 def nearest_neighbour_distance(element: str, a0: float | None = None) -> float:

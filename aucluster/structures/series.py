@@ -101,14 +101,10 @@ def _member(motif: Motif, n_atoms: int, **parameters: int) -> MotifMember:
 
 
 def _check_shell_motif(motif: Motif | str) -> Motif:
-    try:
-        motif = Motif(motif)
-    except ValueError:
-        motif = None  # type: ignore[assignment]
-    if motif not in SHELL_MOTIFS:
-        allowed = ", ".join(str(m) for m in SHELL_MOTIFS)
-        raise ParameterError(f"motif {motif!r} has no shell series: allowed are {allowed}")
-    return motif
+    allowed = ", ".join(str(m) for m in SHELL_MOTIFS)
+    if str(motif) not in {str(m) for m in SHELL_MOTIFS}:
+        raise ParameterError(f"motif {str(motif)!r} has no shell series: allowed are {allowed}")
+    return Motif(motif)
 
 
 def _family(motif: Motif, max_atoms: int) -> Iterator[MotifMember]:
@@ -192,11 +188,12 @@ def build_member(
 ) -> Atoms:
     """Build the cluster a `MotifMember` describes."""
     par = member.parameter_dict
-    common = {"element": element, "a0": a0, "vacuum": vacuum}
     if member.motif is Motif.ICOSAHEDRON:
-        return build_icosahedron(par["n_shells"], **common)
+        return build_icosahedron(par["n_shells"], element=element, a0=a0, vacuum=vacuum)
     if member.motif is Motif.CUBOCTAHEDRON:
-        return build_cuboctahedron(par["n_shells"], **common)
+        return build_cuboctahedron(par["n_shells"], element=element, a0=a0, vacuum=vacuum)
     if member.motif in (Motif.OCTAHEDRON, Motif.TRUNCATED_OCTAHEDRON):
-        return build_octahedron(par["length"], par.get("cutoff", 0), **common)
-    return build_decahedron(par["p"], par["q"], par["r"], **common)
+        return build_octahedron(
+            par["length"], par.get("cutoff", 0), element=element, a0=a0, vacuum=vacuum
+        )
+    return build_decahedron(par["p"], par["q"], par["r"], element=element, a0=a0, vacuum=vacuum)
