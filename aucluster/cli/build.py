@@ -246,7 +246,7 @@ def build_from_options(motif: Motif, opts: dict[str, Any], common: dict[str, Any
     return _BUILDERS[motif][1](opts, common)
 
 
-@click.command()
+@click.command(epilog="MOTIF is one of: " + ", ".join(str(m) for m in _BUILDERS) + ".")
 @click.argument("motif", type=click.Choice([str(m) for m in _BUILDERS]), metavar="MOTIF")
 @click.option(
     "-o",

@@ -189,6 +189,30 @@ def test_unwritable_output_path(run, tmp_path):
     assert "'/proc'" in result.output
 
 
+def test_unreadable_core_file(run, tmp_path):
+    junk = tmp_path / "junk.xyz"
+    junk.write_text("not a structure\n")
+    out = tmp_path / "cloud.extxyz"
+    result = run(
+        "build",
+        "core-cloud",
+        "--core",
+        junk,
+        "--cloud-inner",
+        12,
+        "--cloud-outer",
+        20,
+        "--cloud-density",
+        1,
+        "-o",
+        out,
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: cannot read")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
 def test_unknown_output_format(run, tmp_path):
     result = run("build", "icosahedron", "--shells", 2, "-o", tmp_path / "x.unknownext")
     assert result.exit_code == 2
