@@ -44,9 +44,10 @@ def main() -> None:
 def _register() -> None:
     from aucluster.cli.build import build
     from aucluster.cli.info import info
+    from aucluster.cli.md import md
     from aucluster.cli.series import series
 
-    for command in (build, info, series):
+    for command in (build, info, md, series):
         main.add_command(command)
 
 

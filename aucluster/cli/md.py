@@ -1,0 +1,199 @@
+"""`aucluster md INPUT -o DIR` and `aucluster md --resume DIR`: molecular dynamics runs."""
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from aucluster.errors import ParameterError
+from aucluster.md import MDSettings, constant, load_settings, parse_program, resume_md, run_md
+from aucluster.md.rundir import read_run_json
+from aucluster.md.settings import Ensemble, settings_from_dict
+from aucluster.potentials import Potential, WallParameters
+from aucluster.store.files import read_frames
+from aucluster.structures import in_vacuum_box
+
+log = logging.getLogger(__name__)
+
+
+def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
+    base: dict[str, Any] = {}
+    if config is not None:
+        base = load_settings(config).to_dict()
+    if opts["temperature_K"] is not None and opts["program"] is not None:
+        raise ParameterError("give --temperature-K or --program, not both")
+    if opts["temperature_K"] is not None:
+        base["program"] = constant(opts["temperature_K"])
+    elif opts["program"] is not None:
+        base["program"] = parse_program(opts["program"])
+    if opts["steps"] is not None or opts["duration_ps"] is not None:
+        base["n_steps"], base["duration_ps"] = opts["steps"], opts["duration_ps"]
+    elif "n_steps" not in base and "duration_ps" not in base:
+        base["duration_ps"] = 10.0
+    simple = {
+        "ensemble": "ensemble",
+        "timestep_fs": "timestep_fs",
+        "friction_per_fs": "friction_per_fs",
+        "sample_interval": "sample_interval",
+        "checkpoint_interval": "checkpoint_interval",
+        "seed": "seed",
+        "potential": "potential",
+    }
+    for opt, key in simple.items():
+        if opts[opt] is not None:
+            base[key] = opts[opt]
+    settings = settings_from_dict(base)
+    if opts["solvent_mu_eV"] is not None:
+        settings = replace(settings, solvent=replace(settings.solvent, mu_eV=opts["solvent_mu_eV"]))
+    if opts["wall_radius"] is not None:
+        wall = WallParameters(
+            radius=opts["wall_radius"], stiffness_eV_per_A2=opts["wall_stiffness"] or 1.0
+        )
+        settings = replace(settings, wall=wall)
+    elif opts["wall_stiffness"] is not None:
+        if settings.wall is None:
+            raise ParameterError("--wall-stiffness needs a wall: give --wall-radius")
+        settings = replace(
+            settings, wall=replace(settings.wall, stiffness_eV_per_A2=opts["wall_stiffness"])
+        )
+    if settings.ensemble is Ensemble.NVE and not settings.program.is_constant:
+        raise ParameterError("a temperature program needs the Langevin ensemble (NVE has no bath)")
+    return settings
+
+
+class _Progress:
+    """Progress bar fed by an MD observer; it appears with the first step, so a run refused
+    at the start prints only its error line."""
+
+    def __init__(self, label: str, total: int, interval: int) -> None:
+        self.label, self.total, self.interval = label, total, interval
+        self.bar: Any = None
+
+    def __call__(self, atoms, step: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.total, label=self.label)
+            self.bar.__enter__()
+        self.bar.update(self.interval)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command()
+@click.argument(
+    "input_file",
+    metavar="INPUT",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="New run directory (trajectory.traj, log.csv, run.json, checkpoint.npz).",
+)
+@click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(path_type=Path),
+    help="Continue the run in this directory from its last checkpoint.",
+)
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file of settings (keys as in MDSettings; [solvent], [wall] tables); "
+    "options given here override it.",
+)
+@click.option(
+    "--ensemble",
+    type=click.Choice([str(e) for e in Ensemble]),
+    help="langevin (NVT) or nve  [default: langevin]",
+)
+@click.option(
+    "--temperature-K",
+    "temperature_K",
+    type=float,
+    help="Constant target temperature [K]  [default: 300]",
+)
+@click.option(
+    "--program",
+    help="Piecewise-linear temperature program TIME_PS:T_K,… "
+    "(e.g. 0:300,20:900,40:900,60:300 anneals and quenches).",
+)
+@click.option("--timestep-fs", type=float, help="Timestep [fs]  [default: 5]")
+@click.option("--steps", type=int, help="Number of steps (or --duration-ps).")
+@click.option("--duration-ps", type=float, help="Length of the run [ps]  [default: 10]")
+@click.option("--friction-per-fs", type=float, help="Langevin friction [1/fs]  [default: 0.01]")
+@click.option("--sample-interval", type=int, help="Steps between frames  [default: 100]")
+@click.option(
+    "--checkpoint-interval",
+    type=int,
+    help="Steps between checkpoints, a multiple of the sample interval  [default: 1000]",
+)
+@click.option("--seed", type=int, help="Random seed  [default: 0]")
+@click.option(
+    "--potential",
+    type=click.Choice([str(p) for p in Potential]),
+    help="emt (asap3) or gupta (Baletto Au)  [default: emt]",
+)
+@click.option(
+    "--solvent-mu-eV",
+    "solvent_mu_eV",
+    type=float,
+    help="Implicit-solvent gain of an isolated atom μ_s [eV]; 0 = off  [default: 0]",
+)
+@click.option(
+    "--wall-radius",
+    type=float,
+    help="Radius of the spherical wall about the box centre [Å]; none by default.",
+)
+@click.option("--wall-stiffness", type=float, help="Wall stiffness [eV/Å²]  [default: 1]")
+def md(
+    input_file: Path | None,
+    out_dir: Path | None,
+    resume_dir: Path | None,
+    config: Path | None,
+    **opts: Any,
+) -> None:
+    """Run Langevin or NVE molecular dynamics on the structure in INPUT (last frame), or
+    continue a killed run with --resume DIR.
+
+    A structure without a box is centred in a cubic vacuum box (10 Å each side), pbc False.
+    """
+    if resume_dir is not None:
+        if (
+            input_file is not None
+            or out_dir is not None
+            or config is not None
+            or any(v is not None for v in opts.values())
+        ):
+            raise ParameterError("--resume DIR takes no INPUT, -o or settings")
+        meta = read_run_json(resume_dir)
+        settings = settings_from_dict(meta["settings"])
+        progress = _Progress("resuming MD", settings.total_steps, settings.sample_interval)
+        try:
+            result = resume_md(resume_dir, observers=[(progress, settings.sample_interval)])
+        finally:
+            progress.close()
+        click.echo(f"{result.n_frames} frames in {result.directory}")
+        return
+    if input_file is None or out_dir is None:
+        raise ParameterError("give INPUT and -o DIR (or --resume DIR)")
+    settings = _settings(config, opts)
+    atoms = read_frames(input_file)[-1]
+    no_box = not atoms.pbc.any() and abs(np.linalg.det(atoms.cell.array)) < 1e-12
+    if no_box and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
+        atoms = in_vacuum_box(atoms)
+    progress = _Progress("MD", settings.total_steps, settings.sample_interval)
+    try:
+        result = run_md(
+            atoms, settings, directory=out_dir, observers=[(progress, settings.sample_interval)]
+        )
+    finally:
+        progress.close()
+    click.echo(f"{result.n_frames} frames of {len(atoms)} atoms in {result.directory}")

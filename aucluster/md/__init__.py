@@ -1,0 +1,38 @@
+"""Molecular dynamics: settings, temperature programs, the runner, checkpoints and restart."""
+
+from aucluster.md.programs import (
+    TemperatureProgram,
+    anneal_and_quench,
+    constant,
+    linear_ramp,
+    parse_program,
+    piecewise,
+)
+from aucluster.md.runner import (
+    MDInstabilityError,
+    MDResult,
+    degrees_of_freedom,
+    kinetic_temperature,
+    resume_md,
+    run_md,
+)
+from aucluster.md.settings import Ensemble, MDSettings, load_settings, settings_from_dict
+
+__all__ = [
+    "Ensemble",
+    "MDInstabilityError",
+    "MDResult",
+    "MDSettings",
+    "TemperatureProgram",
+    "anneal_and_quench",
+    "constant",
+    "degrees_of_freedom",
+    "kinetic_temperature",
+    "linear_ramp",
+    "load_settings",
+    "parse_program",
+    "piecewise",
+    "resume_md",
+    "run_md",
+    "settings_from_dict",
+]

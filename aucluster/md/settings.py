@@ -1,0 +1,152 @@
+"""MD settings: one frozen, keyword-only dataclass, validated on creation."""
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from aucluster.errors import ParameterError
+from aucluster.md.programs import TemperatureProgram, constant
+from aucluster.potentials import Potential, SolventParameters, WallParameters
+
+
+class Ensemble(StrEnum):
+    """Langevin NVT, or microcanonical velocity Verlet."""
+
+    LANGEVIN = "langevin"
+    NVE = "nve"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MDSettings:
+    """Everything that defines an MD run (apart from the starting structure).
+
+    Attributes
+    ----------
+    program : TemperatureProgram
+        Target temperature against time (Langevin). In NVE only T(0) is used, to draw
+        initial velocities when the structure has none.
+    timestep_fs : float
+        Integration step [fs]; 5 fs is the usual choice for Au with EMT.
+    n_steps, duration_ps : int, float
+        Length of the run: give exactly one.
+    friction_per_fs : float
+        Langevin friction γ [1/fs]; 0.01 fs⁻¹ couples on a 100 fs time scale.
+    sample_interval : int
+        Steps between trajectory frames and log rows.
+    checkpoint_interval : int
+        Steps between checkpoints (a multiple of `sample_interval`).
+    seed : int
+        Seeds the initial velocities and the Langevin noise.
+    potential : Potential
+        asap3 EMT (default) or Gupta (Baletto's Au).
+    solvent : SolventParameters
+        Implicit solvent; μ_s = 0 (default) switches it off.
+    wall : WallParameters or None
+        Spherical confining wall; None for none.
+    max_force_eV_per_A : float
+        A force above this [eV/Å] stops the run as blown up (overlapping atoms, too long a
+        step): normal Au MD stays below ~5 eV/Å.
+    """
+
+    program: TemperatureProgram = field(default_factory=lambda: constant(300.0))
+    ensemble: Ensemble = Ensemble.LANGEVIN
+    timestep_fs: float = 5.0
+    n_steps: int | None = None
+    duration_ps: float | None = None
+    friction_per_fs: float = 0.01
+    sample_interval: int = 100
+    checkpoint_interval: int = 1000
+    seed: int = 0
+    potential: Potential = Potential.EMT
+    solvent: SolventParameters = field(default_factory=SolventParameters)
+    wall: WallParameters | None = None
+    max_force_eV_per_A: float = 50.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ensemble", Ensemble(self.ensemble))
+        object.__setattr__(self, "potential", Potential(self.potential))
+        if not (self.timestep_fs > 0 and math.isfinite(self.timestep_fs)):
+            raise ParameterError(f"timestep {self.timestep_fs!r} fs: must be positive")
+        if (self.n_steps is None) == (self.duration_ps is None):
+            raise ParameterError("give exactly one of n_steps or duration_ps")
+        if self.n_steps is not None and (int(self.n_steps) != self.n_steps or self.n_steps < 0):
+            raise ParameterError(f"n_steps = {self.n_steps!r}: must be an integer ≥ 0")
+        if self.duration_ps is not None and not self.duration_ps >= 0:
+            raise ParameterError(f"duration {self.duration_ps!r} ps: must be ≥ 0")
+        if not self.friction_per_fs > 0:
+            raise ParameterError(f"friction {self.friction_per_fs!r} 1/fs: must be positive")
+        for name in ("sample_interval", "checkpoint_interval"):
+            value = getattr(self, name)
+            if int(value) != value or value < 1:
+                raise ParameterError(f"{name} = {value!r}: must be an integer ≥ 1")
+        if self.checkpoint_interval % self.sample_interval:
+            raise ParameterError(
+                f"checkpoint_interval {self.checkpoint_interval} must be a multiple of "
+                f"sample_interval {self.sample_interval}"
+            )
+        if not self.max_force_eV_per_A > 0:
+            raise ParameterError(f"max_force {self.max_force_eV_per_A!r} eV/Å: must be positive")
+
+    @property
+    def total_steps(self) -> int:
+        if self.n_steps is not None:
+            return int(self.n_steps)
+        assert self.duration_ps is not None
+        return round(self.duration_ps * 1000.0 / self.timestep_fs)
+
+    def time_ps(self, step: int) -> float:
+        return step * self.timestep_fs / 1000.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (enums as strings); `settings_from_dict` inverts it."""
+        data = asdict(self)
+        data["ensemble"] = str(self.ensemble)
+        data["potential"] = str(self.potential)
+        data["program"] = [list(p) for p in self.program.points]
+        return data
+
+
+def settings_from_dict(data: dict[str, Any]) -> MDSettings:
+    """MDSettings from a dict of its fields (as in run.json or a TOML config).
+
+    ``program`` is a list of [time_ps, T_K] pairs or a single temperature; ``solvent`` and
+    ``wall`` are tables of their parameters. Unknown keys raise `ParameterError`.
+    """
+    data = dict(data)
+    known = {f.name for f in fields(MDSettings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ParameterError(
+            f"unknown setting(s) {', '.join(unknown)}: allowed are {sorted(known)}"
+        )
+    if "program" in data:
+        program = data["program"]
+        if isinstance(program, int | float):
+            data["program"] = constant(float(program))
+        elif not isinstance(program, TemperatureProgram):
+            data["program"] = TemperatureProgram(points=tuple(tuple(p) for p in program))
+    try:
+        if isinstance(data.get("solvent"), dict):
+            data["solvent"] = SolventParameters(**data["solvent"])
+        if isinstance(data.get("wall"), dict):
+            wall = dict(data["wall"])
+            if wall.get("centre") is not None:
+                wall["centre"] = tuple(wall["centre"])
+            data["wall"] = WallParameters(**wall)
+        return MDSettings(**data)
+    except TypeError as exc:  # a misspelt key inside [solvent] or [wall]
+        raise ParameterError(f"bad settings: {exc}") from None
+
+
+def load_settings(path: str | Path, **overrides: Any) -> MDSettings:
+    """Settings from a TOML file, with `overrides` (field=value) applied on top."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ParameterError(f"cannot read settings {str(path)!r}: {exc}") from None
+    settings = settings_from_dict(data)
+    return replace(settings, **overrides) if overrides else settings

@@ -1,0 +1,191 @@
+"""The extra energy terms of aucluster: the implicit solvent and the confining wall.
+
+Both are plain ASE calculators with analytic forces, for isolated clusters (pbc False).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ase.calculators.calculator import Calculator, all_changes
+from scipy.spatial import cKDTree
+
+from aucluster.errors import ParameterError
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolventParameters:
+    """Parameters of the implicit-solvent term (see `ImplicitSolvent`).
+
+    Attributes
+    ----------
+    mu_eV : float
+        μ_s, the largest gain [eV], that of an isolated atom. 0 switches the term off.
+    r_inner, r_outer : float
+        The neighbour count switches from 1 to 0 by a cosine between these distances [Å].
+        Defaults sit between Au's first (2.88 Å) and second (4.08 Å) neighbour shells.
+    c_max : float
+        Coordination at and above which an atom gains nothing.
+    """
+
+    mu_eV: float = 0.0
+    r_inner: float = 3.1
+    r_outer: float = 3.7
+    c_max: float = 6.0
+
+    def __post_init__(self) -> None:
+        if not (self.mu_eV >= 0 and np.isfinite(self.mu_eV)):
+            raise ParameterError(f"solvent mu_eV = {self.mu_eV!r}: must be ≥ 0 (0 = off)")
+        if not 0 < self.r_inner < self.r_outer:
+            raise ParameterError(
+                f"solvent switch {self.r_inner}–{self.r_outer} Å: need 0 < r_inner < r_outer"
+            )
+        if not self.c_max > 0:
+            raise ParameterError(f"solvent c_max = {self.c_max!r}: must be positive")
+
+
+class _PairList:
+    """Verlet list of pairs i < j within `cutoff` + `skin`, rebuilt when an atom has moved
+    more than skin/2 since the last build (then no pair inside `cutoff` can be missing)."""
+
+    def __init__(self, cutoff: float, skin: float = 0.5) -> None:
+        self.cutoff, self.skin = cutoff, skin
+        self._reference: np.ndarray | None = None
+        self.pairs = np.empty((0, 2), dtype=int)
+
+    def update(self, positions: np.ndarray) -> np.ndarray:
+        ref = self._reference
+        if (
+            ref is None
+            or ref.shape != positions.shape
+            or ((positions - ref) ** 2).sum(axis=1).max() > (0.5 * self.skin) ** 2
+        ):
+            tree = cKDTree(positions)
+            self.pairs = tree.query_pairs(self.cutoff + self.skin, output_type="ndarray")
+            self._reference = positions.copy()
+        return self.pairs
+
+
+def _check_isolated(atoms) -> None:
+    if atoms.pbc.any():
+        raise ParameterError("the solvent and wall terms are for isolated clusters (pbc False)")
+
+
+class ImplicitSolvent(Calculator):
+    r"""Implicit solvation that rewards low-coordinated atoms.
+
+    Energy
+
+    .. math::
+
+        E = -\mu_s \sum_i w(C_i), \qquad C_i = \sum_{j \ne i} f(r_{ij}),
+
+        w(C) = (1 - C/C_{max})^2 \;(C < C_{max}), \quad 0 \;(C \ge C_{max}),
+
+        f(r) = 1 \;(r \le r_1), \quad \tfrac12[1 + \cos(\pi (r - r_1)/(r_2 - r_1))]
+        \;(r_1 < r < r_2), \quad 0 \;(r \ge r_2).
+
+    An isolated atom gains μ_s, a dimer atom μ_s(5/6)², an adatom on Au(111) (C = 3) μ_s/4,
+    a (111) surface atom (C = 9) and a bulk atom nothing. w and f are C¹, so forces are
+    continuous. Forces: for each pair at distance r with unit vector u = (r_j − r_i)/r,
+
+    .. math::
+
+        \mathbf F_j = -\mathbf F_i = \mu_s\,[w'(C_i) + w'(C_j)]\, f'(r)\, \mathbf u,
+
+        w'(C) = -\tfrac{2}{C_{max}}(1 - C/C_{max}), \quad
+        f'(r) = -\tfrac{\pi}{2(r_2 - r_1)} \sin(\pi (r - r_1)/(r_2 - r_1)).
+
+    Physically μ_s stands for the free energy an Au atom gains from solvation and
+    complexation in the liquid (with temperature it sets the supersaturation of the cloud); see
+    the calibration table in docs/solvent_calibration.md.
+    """
+
+    implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
+
+    def __init__(self, parameters: SolventParameters) -> None:
+        super().__init__()
+        self.solvent = parameters
+        self._pairs = _PairList(parameters.r_outer)
+
+    def coordinations(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Smooth coordination C_i (n,), the close pairs (m, 2) and their f'(r)·u (m, 3)."""
+        p = self.solvent
+        pairs = self._pairs.update(positions)
+        vec = positions[pairs[:, 1]] - positions[pairs[:, 0]]
+        r = np.sqrt((vec**2).sum(axis=1))
+        close = r < p.r_outer
+        pairs, vec, r = pairs[close], vec[close], r[close]
+        width = p.r_outer - p.r_inner
+        x = np.clip((r - p.r_inner) / width, 0.0, 1.0)
+        f = 0.5 * (1.0 + np.cos(np.pi * x))
+        df = -0.5 * np.pi / width * np.sin(np.pi * x)
+        n = len(positions)
+        c = np.bincount(pairs[:, 0], f, n) + np.bincount(pairs[:, 1], f, n)
+        return c, pairs, (df / r)[:, None] * vec
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        _check_isolated(self.atoms)
+        p = self.solvent
+        n = len(self.atoms)
+        if p.mu_eV == 0.0 or n == 0:
+            self.results = {"energy": 0.0, "energies": np.zeros(n), "forces": np.zeros((n, 3))}
+            return
+        c, pairs, dfu = self.coordinations(self.atoms.positions)
+        s = np.clip(1.0 - c / p.c_max, 0.0, None)
+        energies = -p.mu_eV * s**2
+        dw = -2.0 / p.c_max * s  # w'(C); zero where C ≥ C_max
+        pair_force = p.mu_eV * (dw[pairs[:, 0]] + dw[pairs[:, 1]])[:, None] * dfu
+        forces = np.zeros((n, 3))
+        np.add.at(forces, pairs[:, 1], pair_force)
+        np.add.at(forces, pairs[:, 0], -pair_force)
+        self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
+
+
+@dataclass(frozen=True, kw_only=True)
+class WallParameters:
+    """A soft spherical wall: zero inside `radius` [Å] about a fixed `centre` [Å], harmonic
+    with `stiffness_eV_per_A2` [eV/Å²] outside. centre None means the centre of the box."""
+
+    radius: float
+    stiffness_eV_per_A2: float = 1.0
+    centre: tuple[float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.radius > 0 and np.isfinite(self.radius)):
+            raise ParameterError(f"wall radius {self.radius!r} Å: must be positive")
+        if not self.stiffness_eV_per_A2 > 0:
+            raise ParameterError(
+                f"wall stiffness {self.stiffness_eV_per_A2!r} eV/Å²: must be positive"
+            )
+
+
+class SphericalWall(Calculator):
+    r"""Confining wall, E = ½ k Σ_i max(0, d_i − R)², d_i = |r_i − c|, with a fixed centre c.
+
+    Forces F_i = −k (d_i − R) (r_i − c)/d_i outside, 0 inside. The centre is a fixed point,
+    not the moving centre of mass, so energy is conserved (DESIGN, physics notes).
+    """
+
+    implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
+
+    def __init__(self, parameters: WallParameters) -> None:
+        super().__init__()
+        self.wall = parameters
+
+    def centre(self, atoms) -> np.ndarray:
+        if self.wall.centre is not None:
+            return np.asarray(self.wall.centre, dtype=float)
+        return 0.5 * atoms.cell.array.sum(axis=0)
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        _check_isolated(self.atoms)
+        rel = self.atoms.positions - self.centre(self.atoms)
+        d = np.sqrt((rel**2).sum(axis=1))
+        excess = np.clip(d - self.wall.radius, 0.0, None)
+        k = self.wall.stiffness_eV_per_A2
+        energies = 0.5 * k * excess**2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            forces = np.where(excess[:, None] > 0, -k * (excess / d)[:, None] * rel, 0.0)
+        self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
