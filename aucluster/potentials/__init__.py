@@ -20,15 +20,18 @@ def make_calculator(
     *,
     solvent: SolventParameters | None = None,
     wall: WallParameters | None = None,
-) -> TotalCalculator:
+):
     """The MD calculator: the potential plus the solvent term (if μ_s > 0) and the wall (if
-    given), summed in a `TotalCalculator` (term order: potential, solvent, wall)."""
-    terms = [make_potential(potential, elements)]
+    given), summed in a `TotalCalculator` (term order: potential, solvent, wall). With no
+    extra term the bare asap3 potential is returned, which asap3's integrators drive
+    without a round trip through Python."""
+    potential_calc = make_potential(potential, elements)
+    terms = [potential_calc]
     if solvent is not None and solvent.mu_eV > 0:
         terms.append(ImplicitSolvent(solvent))
     if wall is not None:
         terms.append(SphericalWall(wall))
-    return TotalCalculator(terms)
+    return TotalCalculator(terms) if len(terms) > 1 else potential_calc
 
 
 __all__ = [

@@ -47,22 +47,57 @@ class _PairList:
     """Verlet list of pairs i < j within `cutoff` + `skin`, rebuilt when an atom has moved
     more than skin/2 since the last build (then no pair inside `cutoff` can be missing)."""
 
-    def __init__(self, cutoff: float, skin: float = 0.5) -> None:
+    def __init__(self, cutoff: float, skin: float) -> None:
         self.cutoff, self.skin = cutoff, skin
         self._reference: np.ndarray | None = None
-        self.pairs = np.empty((0, 2), dtype=int)
+        self.first = np.empty(0, dtype=np.intp)
+        self.second = np.empty(0, dtype=np.intp)
 
-    def update(self, positions: np.ndarray) -> np.ndarray:
+    def update(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ref = self._reference
         if (
             ref is None
             or ref.shape != positions.shape
             or ((positions - ref) ** 2).sum(axis=1).max() > (0.5 * self.skin) ** 2
         ):
-            tree = cKDTree(positions)
-            self.pairs = tree.query_pairs(self.cutoff + self.skin, output_type="ndarray")
+            pairs = cKDTree(positions).query_pairs(self.cutoff + self.skin, output_type="ndarray")
+            self.first = np.ascontiguousarray(pairs[:, 0])
+            self.second = np.ascontiguousarray(pairs[:, 1])
             self._reference = positions.copy()
-        return self.pairs
+        return self.first, self.second
+
+
+class ExactStateCalculator(Calculator):
+    """ASE calculator base whose change detection is an exact array comparison.
+
+    ASE's default `check_state` compares every array with `np.isclose`, which costs ~2 ms
+    per call for 5,000 atoms: more than the wall and solvent terms themselves. An MD step
+    changes the positions anyway, so exact equality is the right test.
+    """
+
+    _key: tuple | None = None
+
+    def check_state(self, atoms, tol=1e-15):
+        key = self._key
+        current = (atoms.positions, atoms.numbers, atoms.cell.array, atoms.pbc)
+        if (
+            key is not None
+            and atoms.positions.shape == key[0].shape
+            and all(np.array_equal(a, b) for a, b in zip(key, current, strict=True))
+        ):
+            return []
+        return list(all_changes)
+
+    def remember(self, atoms) -> None:
+        """Record the state the current results belong to."""
+        self._key = tuple(
+            np.array(x, copy=True)
+            for x in (atoms.positions, atoms.numbers, atoms.cell.array, atoms.pbc)
+        )
+
+    def reset(self):
+        super().reset()
+        self._key = None
 
 
 def _check_isolated(atoms) -> None:
@@ -70,7 +105,7 @@ def _check_isolated(atoms) -> None:
         raise ParameterError("the solvent and wall terms are for isolated clusters (pbc False)")
 
 
-class ImplicitSolvent(Calculator):
+class ImplicitSolvent(ExactStateCalculator):
     r"""Implicit solvation that rewards low-coordinated atoms.
 
     Energy
@@ -105,40 +140,56 @@ class ImplicitSolvent(Calculator):
     def __init__(self, parameters: SolventParameters) -> None:
         super().__init__()
         self.solvent = parameters
-        self._pairs = _PairList(parameters.r_outer)
+        self._pairs = _PairList(parameters.r_outer, skin=0.8)
 
-    def coordinations(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Smooth coordination C_i (n,), the close pairs (m, 2) and their f'(r)·u (m, 3)."""
+    def coordinations(self, positions: np.ndarray) -> tuple:
+        """Smooth coordination C_i (n,), then for the pairs closer than r_2: first and second
+        atom (m,), f'(r)/r (m,) and the three components of r_second − r_first (m,) each.
+
+        Coordinates are gathered column by column: 1-D `take` is ~5× faster than gathering
+        rows of an (n, 3) array, and this gather is the cost of the term.
+        """
         p = self.solvent
-        pairs = self._pairs.update(positions)
-        vec = positions[pairs[:, 1]] - positions[pairs[:, 0]]
-        r = np.sqrt((vec**2).sum(axis=1))
-        close = r < p.r_outer
-        pairs, vec, r = pairs[close], vec[close], r[close]
+        first, second = self._pairs.update(positions)
+        columns = np.ascontiguousarray(positions.T)
+        d = [col.take(second) - col.take(first) for col in columns]
+        r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+        close = np.flatnonzero(r2 < p.r_outer**2)
+        first, second = first.take(close), second.take(close)
+        d = [component.take(close) for component in d]
+        r = np.sqrt(r2.take(close))
+        f = np.ones_like(r)
+        df = np.zeros_like(r)
+        switching = r > p.r_inner  # only these need the cosine
         width = p.r_outer - p.r_inner
-        x = np.clip((r - p.r_inner) / width, 0.0, 1.0)
-        f = 0.5 * (1.0 + np.cos(np.pi * x))
-        df = -0.5 * np.pi / width * np.sin(np.pi * x)
+        x = np.pi * (r[switching] - p.r_inner) / width
+        f[switching] = 0.5 * (1.0 + np.cos(x))
+        df[switching] = -0.5 * np.pi / width * np.sin(x)
         n = len(positions)
-        c = np.bincount(pairs[:, 0], f, n) + np.bincount(pairs[:, 1], f, n)
-        return c, pairs, (df / r)[:, None] * vec
+        c = np.bincount(first, f, n) + np.bincount(second, f, n)
+        return c, first, second, df / r, d
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
-        super().calculate(atoms, properties, system_changes)
-        _check_isolated(self.atoms)
+        self.atoms = atoms
+        self.remember(atoms)
+        _check_isolated(atoms)
         p = self.solvent
-        n = len(self.atoms)
+        n = len(atoms)
+        forces = np.zeros((n, 3))
         if p.mu_eV == 0.0 or n == 0:
-            self.results = {"energy": 0.0, "energies": np.zeros(n), "forces": np.zeros((n, 3))}
+            self.results = {"energy": 0.0, "energies": np.zeros(n), "forces": forces}
             return
-        c, pairs, dfu = self.coordinations(self.atoms.positions)
+        c, first, second, df_over_r, d = self.coordinations(atoms.positions)
         s = np.clip(1.0 - c / p.c_max, 0.0, None)
         energies = -p.mu_eV * s**2
-        dw = -2.0 / p.c_max * s  # w'(C); zero where C ≥ C_max
-        pair_force = p.mu_eV * (dw[pairs[:, 0]] + dw[pairs[:, 1]])[:, None] * dfu
-        forces = np.zeros((n, 3))
-        np.add.at(forces, pairs[:, 1], pair_force)
-        np.add.at(forces, pairs[:, 0], -pair_force)
+        dw = -2.0 / p.c_max * s  # w'(C); zero where C ≥ C_max, as for most atoms of a particle
+        pair_dw = dw.take(first) + dw.take(second)
+        active = np.flatnonzero(pair_dw)
+        coef = p.mu_eV * pair_dw.take(active) * df_over_r.take(active)
+        first, second = first.take(active), second.take(active)
+        for k in range(3):  # bincount is far faster than np.add.at
+            component = coef * d[k].take(active)
+            forces[:, k] = np.bincount(second, component, n) - np.bincount(first, component, n)
         self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
 
 
@@ -160,7 +211,7 @@ class WallParameters:
             )
 
 
-class SphericalWall(Calculator):
+class SphericalWall(ExactStateCalculator):
     r"""Confining wall, E = ½ k Σ_i max(0, d_i − R)², d_i = |r_i − c|, with a fixed centre c.
 
     Forces F_i = −k (d_i − R) (r_i − c)/d_i outside, 0 inside. The centre is a fixed point,
@@ -179,13 +230,18 @@ class SphericalWall(Calculator):
         return 0.5 * atoms.cell.array.sum(axis=0)
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
-        super().calculate(atoms, properties, system_changes)
-        _check_isolated(self.atoms)
-        rel = self.atoms.positions - self.centre(self.atoms)
-        d = np.sqrt((rel**2).sum(axis=1))
-        excess = np.clip(d - self.wall.radius, 0.0, None)
-        k = self.wall.stiffness_eV_per_A2
-        energies = 0.5 * k * excess**2
-        with np.errstate(invalid="ignore", divide="ignore"):
-            forces = np.where(excess[:, None] > 0, -k * (excess / d)[:, None] * rel, 0.0)
+        self.atoms = atoms
+        self.remember(atoms)
+        _check_isolated(atoms)
+        n = len(atoms)
+        energies, forces = np.zeros(n), np.zeros((n, 3))
+        rel = atoms.positions - self.centre(atoms)
+        d2 = np.einsum("ij,ij->i", rel, rel)
+        outside = np.flatnonzero(d2 > self.wall.radius**2)  # usually few or none
+        if len(outside):
+            d = np.sqrt(d2[outside])
+            excess = d - self.wall.radius
+            k = self.wall.stiffness_eV_per_A2
+            energies[outside] = 0.5 * k * excess**2
+            forces[outside] = -k * (excess / d)[:, None] * rel[outside]
         self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}

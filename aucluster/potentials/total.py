@@ -11,6 +11,7 @@ import numpy as np
 from ase.calculators.calculator import Calculator, all_changes
 
 from aucluster.errors import ParameterError
+from aucluster.potentials.terms import ExactStateCalculator
 from aucluster.structures.elements import SUPPORTED_ELEMENTS
 
 #: Au Gupta (second-moment tight-binding) parameters p, q, A [eV], ξ [eV], r0 [Å] of
@@ -53,12 +54,13 @@ def make_potential(potential: Potential | str, elements: set[str] | frozenset[st
     return Gupta({"Au": list(BALETTO_AU_GUPTA)})
 
 
-class TotalCalculator(Calculator):
+class TotalCalculator(ExactStateCalculator):
     """Sum of calculators: energy, per-atom energies and forces add up.
 
     The first term is usually the asap3 potential; the others (`ImplicitSolvent`,
-    `SphericalWall`) are ASE calculators. Per-term energies of the last evaluation are kept in
-    ``results["term_energies"]`` in the order given.
+    `SphericalWall`) are ASE calculators. Only the requested properties are computed (an MD
+    step needs forces alone; asap3 computes energies in a separate pass). Per-term energies
+    of the last energy evaluation are kept in ``results["term_energies"]`` in term order.
     """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
@@ -71,22 +73,26 @@ class TotalCalculator(Calculator):
         self._bound = None
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
-        super().calculate(atoms, properties, system_changes)
-        if atoms is not None and atoms is not self._bound:
+        if atoms is None:
+            raise ParameterError("TotalCalculator needs the atoms to compute")
+        if atoms is not self._bound:
             for term in self.terms:
                 if hasattr(term, "set_atoms") and not isinstance(term, Calculator):
                     term.set_atoms(atoms)  # asap3 potentials compute only their bound atoms
             self._bound = atoms
-        target = atoms if atoms is not None else self.atoms
-        n = len(target)
-        energy, energies, forces, parts = 0.0, np.zeros(n), np.zeros((n, 3)), []
-        for term in self.terms:
-            e = float(term.get_potential_energy(target))
-            energy += e
-            parts.append(e)
-            forces += term.get_forces(target)
-            if "energies" in properties:
-                energies += term.get_potential_energies(target)
-        self.results = {"energy": energy, "forces": forces, "term_energies": np.array(parts)}
+        self.atoms = atoms
+        self.remember(atoms)
+        if "forces" in properties:
+            forces = self.terms[0].get_forces(atoms).copy()
+            for term in self.terms[1:]:
+                forces += term.get_forces(atoms)
+            self.results["forces"] = forces
+        if "energy" in properties:
+            parts = np.array([float(term.get_potential_energy(atoms)) for term in self.terms])
+            self.results["energy"] = float(parts.sum())
+            self.results["term_energies"] = parts
         if "energies" in properties:
+            energies = np.zeros(len(atoms))
+            for term in self.terms:
+                energies += term.get_potential_energies(atoms)
             self.results["energies"] = energies
