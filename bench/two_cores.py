@@ -23,8 +23,13 @@ RADIUS = 27.0
 def one_run(args: tuple[int, str]) -> float:
     steps, directory = args
     atoms = build_fcc_sphere(RADIUS)
-    settings = MDSettings(program=constant(300), n_steps=steps + 10, sample_interval=100,
-                          checkpoint_interval=1000, seed=1)
+    settings = MDSettings(
+        program=constant(300),
+        n_steps=steps + 10,
+        sample_interval=100,
+        checkpoint_interval=1000,
+        seed=1,
+    )
     stamps: dict[int, float] = {}
 
     def clock(_atoms, step):

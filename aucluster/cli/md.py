@@ -83,6 +83,15 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+def _with_progress(label: str, settings: MDSettings, start):
+    """Call `start(observers)` with a progress-bar observer, closing the bar however it ends."""
+    progress = _Progress(label, settings.total_steps, settings.sample_interval)
+    try:
+        return start([(progress, settings.sample_interval)])
+    finally:
+        progress.close()
+
+
 @click.command()
 @click.argument(
     "input_file",
@@ -175,11 +184,9 @@ def md(
             raise ParameterError("--resume DIR takes no INPUT, -o or settings")
         meta = read_run_json(resume_dir)
         settings = settings_from_dict(meta["settings"])
-        progress = _Progress("resuming MD", settings.total_steps, settings.sample_interval)
-        try:
-            result = resume_md(resume_dir, observers=[(progress, settings.sample_interval)])
-        finally:
-            progress.close()
+        result = _with_progress(
+            "resuming MD", settings, lambda obs: resume_md(resume_dir, observers=obs)
+        )
         click.echo(f"{result.n_frames} frames in {result.directory}")
         return
     if input_file is None or out_dir is None:
@@ -189,11 +196,7 @@ def md(
     no_box = not atoms.pbc.any() and abs(np.linalg.det(atoms.cell.array)) < 1e-12
     if no_box and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
         atoms = in_vacuum_box(atoms)
-    progress = _Progress("MD", settings.total_steps, settings.sample_interval)
-    try:
-        result = run_md(
-            atoms, settings, directory=out_dir, observers=[(progress, settings.sample_interval)]
-        )
-    finally:
-        progress.close()
+    result = _with_progress(
+        "MD", settings, lambda obs: run_md(atoms, settings, directory=out_dir, observers=obs)
+    )
     click.echo(f"{result.n_frames} frames of {len(atoms)} atoms in {result.directory}")

@@ -292,16 +292,7 @@ def run_md(
         "degrees_of_freedom": run.n_dof,
         "provenance": provenance_record(settings=settings.to_dict(), seed=settings.seed),
     }
-    rundir.write_json(directory / rundir.RUN_JSON, meta)
-    run.advance()
-    meta["status"] = "completed"
-    rundir.write_json(directory / rundir.RUN_JSON, meta)
-    return MDResult(
-        directory=directory,
-        n_frames=run.n_frames,
-        n_steps=settings.total_steps,
-        final=_detached(work),
-    )
+    return _advance_and_finish(run, meta)
 
 
 def resume_md(directory: str | os.PathLike, *, observers: Sequence[Observer] = ()) -> MDResult:
@@ -324,15 +315,32 @@ def resume_md(directory: str | os.PathLike, *, observers: Sequence[Observer] = (
     if run.step < settings.total_steps:
         run.fresh_engine()
         meta["status"] = "running"
-        rundir.write_json(directory / rundir.RUN_JSON, meta)
+        return _advance_and_finish(run, meta)
+    return _result(run)
+
+
+def _advance_and_finish(run: _Run, meta: dict) -> MDResult:
+    """Run to the end, keeping run.json's status true: running, then completed, or failed
+    (with the reason) if the run stops on an error such as a blow-up."""
+    path = run.directory / rundir.RUN_JSON
+    rundir.write_json(path, meta)
+    try:
         run.advance()
-        meta["status"] = "completed"
-        rundir.write_json(directory / rundir.RUN_JSON, meta)
+    except Exception as exc:
+        meta["status"] = f"failed at step {run.step}: {exc}"
+        rundir.write_json(path, meta)
+        raise
+    meta["status"] = "completed"
+    rundir.write_json(path, meta)
+    return _result(run)
+
+
+def _result(run: _Run) -> MDResult:
     return MDResult(
-        directory=directory,
+        directory=run.directory,
         n_frames=run.n_frames,
-        n_steps=settings.total_steps,
-        final=_detached(work),
+        n_steps=run.settings.total_steps,
+        final=_detached(run.atoms),
     )
 
 

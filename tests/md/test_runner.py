@@ -225,6 +225,10 @@ def test_blow_up_mid_run_names_the_step(tmp_path):
     )
     with pytest.raises(MDInstabilityError, match=r"at step \d+"):
         run_md(atoms, settings, directory=tmp_path / "r")
+    import json
+
+    status = json.loads((tmp_path / "r" / "run.json").read_text())["status"]
+    assert status.startswith("failed at step")
 
 
 def test_existing_directory_is_refused(tmp_path):
