@@ -44,6 +44,9 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         ) from None
     os.close(fd)
     tmp_path = Path(tmp)
+    umask = os.umask(0)  # mkstemp makes 0600 files; give the usual permissions instead
+    os.umask(umask)
+    tmp_path.chmod(0o666 & ~umask)
     try:
         yield tmp_path
         os.replace(tmp_path, path)

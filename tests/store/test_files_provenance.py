@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 
 import pytest
 
@@ -31,6 +32,9 @@ def test_atomic_output_replaces_on_success(tmp_path):
         assert tmp != target
         tmp.write_text("new")
     assert target.read_text() == "new"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
