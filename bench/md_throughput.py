@@ -54,28 +54,34 @@ def anchor(atoms, steps: int) -> float:
     return (time.perf_counter() - start) / steps / len(work) * 1e6
 
 
-def ours(atoms, steps: int, *, extra: bool, workdir: Path, tag: str) -> float:
-    """Steady-state cost per step inside `run_md`: timed by an observer from step 10 to the
-    last step, so frame writes and checkpoints at their usual intervals are included and the
-    one-off set-up (first force call, initial files) is not, as for the anchor."""
-    kw = {}
-    if extra:
-        kw = {"solvent": SolventParameters(mu_eV=1.5), "wall": WallParameters(radius=RADIUS + 8)}
+def steady_seconds_per_step(atoms, steps: int, directory, **terms) -> float:
+    """Seconds per step inside `run_md` in steady state: timed by an observer from step 10
+    to the last step, so frame writes and checkpoints at their usual intervals are included
+    and the one-off set-up (first force call, initial files) is not, as for the anchor.
+    `terms` are `solvent=` / `wall=` settings."""
     settings = MDSettings(
         program=constant(300),
         n_steps=steps + 10,
         sample_interval=100,
         checkpoint_interval=1000,
         seed=1,
-        **kw,
+        **terms,
     )
     stamps: dict[int, float] = {}
 
     def clock(_atoms, step):
         stamps[step] = time.perf_counter()
 
-    run_md(atoms, settings, directory=workdir / tag, observers=[(clock, 10)])
-    return (stamps[steps + 10] - stamps[10]) / steps / len(atoms) * 1e6
+    run_md(atoms, settings, directory=directory, observers=[(clock, 10)])
+    return (stamps[steps + 10] - stamps[10]) / steps
+
+
+def ours(atoms, steps: int, *, extra: bool, workdir: Path, tag: str) -> float:
+    """µs/atom/step of `run_md`, with solvent and wall when `extra`."""
+    terms = {}
+    if extra:
+        terms = {"solvent": SolventParameters(mu_eV=1.5), "wall": WallParameters(radius=RADIUS + 8)}
+    return steady_seconds_per_step(atoms, steps, workdir / tag, **terms) / len(atoms) * 1e6
 
 
 def lammps_anchor(atoms, steps: int) -> float | None:

@@ -11,32 +11,17 @@ by running a second job. This prints the aggregate throughput of two simultaneou
 import argparse
 import multiprocessing as mp
 import tempfile
-import time
 from pathlib import Path
 
-from aucluster.md import MDSettings, constant, run_md
-from aucluster.structures import build_fcc_sphere
+from md_throughput import RADIUS, steady_seconds_per_step  # bench/ is on sys.path
 
-RADIUS = 27.0
+from aucluster.structures import build_fcc_sphere
 
 
 def one_run(args: tuple[int, str]) -> float:
+    """Steps per second of one `run_md` on the sphere, in steady state."""
     steps, directory = args
-    atoms = build_fcc_sphere(RADIUS)
-    settings = MDSettings(
-        program=constant(300),
-        n_steps=steps + 10,
-        sample_interval=100,
-        checkpoint_interval=1000,
-        seed=1,
-    )
-    stamps: dict[int, float] = {}
-
-    def clock(_atoms, step):
-        stamps[step] = time.perf_counter()
-
-    run_md(atoms, settings, directory=directory, observers=[(clock, 10)])
-    return steps / (stamps[steps + 10] - stamps[10])  # steps per second
+    return 1.0 / steady_seconds_per_step(build_fcc_sphere(RADIUS), steps, directory)
 
 
 def main() -> None:
