@@ -71,6 +71,7 @@ class TotalCalculator(ExactStateCalculator):
             raise ParameterError("TotalCalculator needs at least one term")
         self.terms = list(terms)
         self._bound = None
+        self._extras_current = False
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         if atoms is None:
@@ -82,17 +83,38 @@ class TotalCalculator(ExactStateCalculator):
             self._bound = atoms
         self.atoms = atoms
         self.remember(atoms)
+        if system_changes or not self._extras_current:
+            # our own terms compute energy and forces in one pass: do it once per position
+            for term in self.terms:
+                if isinstance(term, ExactStateCalculator):
+                    term.calculate(atoms)
+            self._extras_current = True
         if "forces" in properties:
-            forces = self.terms[0].get_forces(atoms).copy()
+            forces = self._term_property(self.terms[0], "forces", atoms).copy()
             for term in self.terms[1:]:
-                forces += term.get_forces(atoms)
+                forces += self._term_property(term, "forces", atoms)
             self.results["forces"] = forces
         if "energy" in properties:
-            parts = np.array([float(term.get_potential_energy(atoms)) for term in self.terms])
+            parts = np.array([float(self._term_property(t, "energy", atoms)) for t in self.terms])
             self.results["energy"] = float(parts.sum())
             self.results["term_energies"] = parts
         if "energies" in properties:
             energies = np.zeros(len(atoms))
             for term in self.terms:
-                energies += term.get_potential_energies(atoms)
+                energies += self._term_property(term, "energies", atoms)
             self.results["energies"] = energies
+
+    @staticmethod
+    def _term_property(term, name: str, atoms):
+        if isinstance(term, ExactStateCalculator):
+            return term.results[name]  # computed above for these positions
+        getter = {
+            "forces": term.get_forces,
+            "energy": term.get_potential_energy,
+            "energies": term.get_potential_energies,
+        }[name]
+        return getter(atoms)
+
+    def reset(self):
+        super().reset()
+        self._extras_current = False
