@@ -1,6 +1,5 @@
 """`aucluster md INPUT -o DIR` and `aucluster md --resume DIR`: molecular dynamics runs."""
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,7 @@ from aucluster.md.settings import Ensemble, settings_from_dict
 from aucluster.potentials import Potential, WallParameters
 from aucluster.store.files import read_frames
 from aucluster.structures import in_vacuum_box
-
-log = logging.getLogger(__name__)
+from aucluster.structures.geometry import lacks_box
 
 
 def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
@@ -193,8 +191,7 @@ def md(
         raise ParameterError("give INPUT and -o DIR (or --resume DIR)")
     settings = _settings(config, opts)
     atoms = read_frames(input_file)[-1]
-    no_box = not atoms.pbc.any() and abs(np.linalg.det(atoms.cell.array)) < 1e-12
-    if no_box and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
+    if lacks_box(atoms) and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
         atoms = in_vacuum_box(atoms)
     result = _with_progress(
         "MD", settings, lambda obs: run_md(atoms, settings, directory=out_dir, observers=obs)

@@ -43,11 +43,6 @@ LOG_COLUMNS = (
 )
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
 def read_run_json(directory: Path) -> dict[str, Any]:
     path = directory / RUN_JSON
     if not directory.is_dir() or not path.is_file():

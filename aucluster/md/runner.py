@@ -8,7 +8,6 @@ saved, so every checkpoint segment starts a new generator seeded from (seed, ste
 are resumed and runs that are not reseed at the same steps and stay bit-for-bit identical.
 """
 
-import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ from aucluster.errors import ParameterError
 from aucluster.md import rundir
 from aucluster.md.settings import Ensemble, MDSettings, settings_from_dict
 from aucluster.potentials import make_calculator
+from aucluster.store.files import write_json
 from aucluster.store.provenance import provenance_record
-
-log = logging.getLogger(__name__)
+from aucluster.structures.geometry import lacks_box
 
 #: An observer: called as fn(atoms, step) every `interval` steps (ASE's dyn.attach idea).
 Observer = tuple[Callable[[Atoms, int], None], int]
@@ -73,7 +72,7 @@ def _check_atoms(atoms: Atoms) -> None:
     if not np.isfinite(atoms.positions).all():
         bad = np.flatnonzero(~np.isfinite(atoms.positions).all(axis=1))
         raise ParameterError(f"positions of atom(s) {bad[:5].tolist()} are not finite (NaN/inf)")
-    if not atoms.pbc.any() and abs(np.linalg.det(atoms.cell.array)) < 1e-12:
+    if lacks_box(atoms):
         raise ParameterError(
             "asap3 needs a box: put the cluster in a vacuum box (aucluster.structures."
             "in_vacuum_box), pbc False"
@@ -229,8 +228,7 @@ class _Run:
             open(d / rundir.LOG, "a", newline="") as log_file,
         ):
             self._traj, self._log_file, self._log = traj, log_file, csv.writer(log_file)
-            if self.step == 0 and self.n_frames == 0:
-                self._check_forces(0)
+            if self.step == 0 and self.n_frames == 0:  # forces checked by run_md already
                 self.record()
                 self.checkpoint()
             while self.step < s.total_steps:
@@ -276,21 +274,20 @@ def run_md(
     run = _Run(work, settings, directory, observers)
     _initial_momenta(work, settings)
     run.fresh_engine()
-    fmax = _max_force(work)  # before creating anything: bad structures leave no directory
-    if not fmax <= settings.max_force_eV_per_A:
-        run._check_forces(0)
+    run._check_forces(0)  # before creating anything: bad structures leave no directory
     directory.mkdir(parents=True, exist_ok=True)
     initial = atoms.copy()
     initial.calc = None
     write(directory / rundir.INITIAL, initial, format="extxyz")
     with open(directory / rundir.LOG, "w", newline="") as handle:
         handle.write(",".join(rundir.LOG_COLUMNS) + "\n")
+    settings_dict = settings.to_dict()
     meta = {
         "status": "running",
-        "settings": settings.to_dict(),
+        "settings": settings_dict,
         "n_atoms": len(work),
         "degrees_of_freedom": run.n_dof,
-        "provenance": provenance_record(settings=settings.to_dict(), seed=settings.seed),
+        "provenance": provenance_record(settings=settings_dict, seed=settings.seed),
     }
     return _advance_and_finish(run, meta)
 
@@ -323,15 +320,15 @@ def _advance_and_finish(run: _Run, meta: dict) -> MDResult:
     """Run to the end, keeping run.json's status true: running, then completed, or failed
     (with the reason) if the run stops on an error such as a blow-up."""
     path = run.directory / rundir.RUN_JSON
-    rundir.write_json(path, meta)
+    write_json(path, meta)
     try:
         run.advance()
     except Exception as exc:
         meta["status"] = f"failed at step {run.step}: {exc}"
-        rundir.write_json(path, meta)
+        write_json(path, meta)
         raise
     meta["status"] = "completed"
-    rundir.write_json(path, meta)
+    write_json(path, meta)
     return _result(run)
 
 

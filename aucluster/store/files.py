@@ -54,6 +54,15 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def write_json(path: str | os.PathLike, data) -> Path:
+    """Write `data` as indented, key-sorted JSON to `path`, atomically."""
+    import json
+
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return Path(path)
+
+
 def structure_format(path: str | os.PathLike) -> str:
     """ASE format name for writing `path`, chosen by its extension ('.xyz' → extxyz).
 

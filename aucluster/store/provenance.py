@@ -7,7 +7,6 @@ output as ``<output>.provenance.json`` (DESIGN, conventions).
 
 import datetime as _dt
 import hashlib
-import json
 import os
 import platform
 import sys
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import aucluster
-from aucluster.store.files import atomic_output
+from aucluster.store.files import write_json
 
 #: Dependencies whose versions change results, recorded in every provenance record.
 RECORDED_PACKAGES = ("ase", "asap3", "numpy", "scipy", "pymatgen")
@@ -84,7 +83,4 @@ def provenance_path(output: str | os.PathLike) -> Path:
 
 def write_provenance(output: str | os.PathLike, record: Mapping[str, Any]) -> Path:
     """Write `record` beside `output` (atomically) and return its path."""
-    target = provenance_path(output)
-    with atomic_output(target) as tmp:
-        tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    return target
+    return write_json(provenance_path(output), record)

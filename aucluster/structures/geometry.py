@@ -45,6 +45,12 @@ def in_vacuum_box(atoms: Atoms, vacuum: float = DEFAULT_VACUUM) -> Atoms:
     return out
 
 
+def lacks_box(atoms: Atoms) -> bool:
+    """True for a non-periodic structure with a zero (or degenerate) cell, which asap3
+    refuses: it needs `in_vacuum_box` first."""
+    return not atoms.pbc.any() and abs(np.linalg.det(atoms.cell.array)) < 1e-12
+
+
 def radius_of_gyration(atoms: Atoms) -> float:
     """Unweighted radius of gyration sqrt(<|r − r̄|²>) [Å] of the atom positions."""
     pos = atoms.positions
