@@ -43,6 +43,7 @@ from aucluster.structures.series import (
     nearest_member,
     octahedron_size,
 )
+from aucluster.structures.stacking import build_stacked
 from aucluster.structures.symmetry import point_group
 from aucluster.structures.wulff import build_wulff, emt_surface_energies
 
@@ -67,6 +68,7 @@ __all__ = [
     "build_octahedron",
     "build_polycrystal",
     "build_small_cluster",
+    "build_stacked",
     "build_wulff",
     "decahedron_size",
     "default_directions",

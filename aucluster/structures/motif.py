@@ -21,6 +21,7 @@ class Motif(StrEnum):
     CORE_SHELL = "core-shell"
     CORE_CLOUD = "core-cloud"
     CORE_SATELLITES = "core-satellites"
+    STACKED = "stacked"
 
 
 #: Motifs made of shells of one closed-form family (sizes from formulas in `series`).
@@ -47,9 +48,12 @@ def label(atoms, motif: Motif, **parameters) -> None:
 
 
 class Region(IntEnum):
-    """Which part of a composite structure an atom was built as (per-atom ``build_region``)."""
+    """Which part of a structure an atom is: as built (per-atom ``build_region``) or as found
+    by `aucluster.analysis.segment` (per-atom ``region``; satellites are not told apart there,
+    and the particle's outermost atoms are SURFACE)."""
 
     CORE = 0
     SHELL = 1
     CLOUD = 2
     SATELLITE = 3
+    SURFACE = 4

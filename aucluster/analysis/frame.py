@@ -1,0 +1,110 @@
+"""Everything the analysis knows about one frame, and its one-line summary."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ase import Atoms
+
+from aucluster.analysis.classify import ParticleMotif, particle_motif
+from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF
+from aucluster.analysis.cna import CNAResult, Structure, adaptive_cna
+from aucluster.analysis.faults import FaultKind, PlanarFault, planar_faults
+from aucluster.analysis.grains import (
+    DEFAULT_MAX_MISORIENTATION_DEG,
+    DEFAULT_MIN_GRAIN_SIZE,
+    Grains,
+    segment_grains,
+)
+from aucluster.analysis.orientation import DEFAULT_RMSD_MAX, lattice_orientations
+from aucluster.analysis.segment import Segmentation, segment
+from aucluster.errors import ParameterError
+from aucluster.structures.motif import Region
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisSettings:
+    """Knobs of the frame analysis (defaults for Au; see each module for the rules)."""
+
+    bond_cutoff: float = DEFAULT_BOND_CUTOFF  # [Å] particle / cloud connectivity
+    rmsd_max: float = DEFAULT_RMSD_MAX  # PTM RMSD cutoff (dimensionless)
+    max_misorientation_deg: float = DEFAULT_MAX_MISORIENTATION_DEG
+    min_grain_size: int = DEFAULT_MIN_GRAIN_SIZE  # [atoms]
+
+    def __post_init__(self) -> None:
+        if not self.bond_cutoff > 0:
+            raise ParameterError(f"bond_cutoff = {self.bond_cutoff!r} Å: must be positive")
+
+
+@dataclass(frozen=True)
+class FrameAnalysis:
+    """Per-atom results of one frame (CNA, orientations, grains, faults, regions, motif)."""
+
+    cna: CNAResult
+    orientations: np.ndarray
+    grains: Grains
+    faults: list[PlanarFault]
+    segmentation: Segmentation
+    motif: ParticleMotif
+
+    def summary(self) -> dict[str, float | int | str]:
+        """Scalar columns of the per-frame table (units in the names)."""
+        seg, s = self.segmentation, self.cna.structure
+        particle = seg.particle
+        n_particle = int(particle.sum())
+        kinds = [f.kind for f in self.faults]
+        cloud = seg.cloud_cluster_sizes
+        return {
+            "n_atoms": len(s),
+            "n_particle": n_particle,
+            "crystalline_fraction": float(self.cna.crystalline[particle].sum() / n_particle),
+            "n_fcc": int((s == Structure.FCC).sum()),
+            "n_hcp": int((s == Structure.HCP).sum()),
+            "n_bcc": int((s == Structure.BCC).sum()),
+            "n_ico": int((s == Structure.ICO).sum()),
+            "n_other": int((s == Structure.OTHER).sum()),
+            "n_five_fold": int(self.cna.five_fold.sum()),
+            "n_grains": self.grains.n_grains,
+            "largest_grain_share": self.grains.largest_share,
+            "n_twins": kinds.count(FaultKind.TWIN),
+            "n_intrinsic_faults": kinds.count(FaultKind.INTRINSIC),
+            "n_extrinsic_faults": kinds.count(FaultKind.EXTRINSIC),
+            "n_core": seg.count(Region.CORE),
+            "n_shell": seg.count(Region.SHELL),
+            "n_surface": seg.count(Region.SURFACE),
+            "n_cloud": seg.count(Region.CLOUD),
+            "n_monomers": seg.n_monomers,
+            "n_cloud_clusters": len(cloud),
+            "largest_cloud_cluster": int(cloud[0]) if len(cloud) else 0,
+            "core_radius_A": seg.core_radius,
+            "particle_radius_A": seg.particle_radius,
+            "shell_thickness_A": seg.shell_thickness,
+            "motif": str(self.motif),
+        }
+
+    def per_atom(self) -> dict[str, np.ndarray]:
+        """Per-atom arrays for extxyz / OVITO: cna, grain, region, five_fold."""
+        return {
+            "cna": self.cna.structure.astype(int),
+            "grain": self.grains.grain.astype(int),
+            "region": self.segmentation.region.astype(int),
+            "five_fold": self.cna.five_fold.astype(int),
+        }
+
+
+def analyze_frame(atoms: Atoms, settings: AnalysisSettings | None = None) -> FrameAnalysis:
+    """Full structural analysis of one frame (an isolated particle with its cloud)."""
+    s = AnalysisSettings() if settings is None else settings
+    if len(atoms) < 2:
+        raise ParameterError(f"{len(atoms)} atom(s): the analysis needs a structure of ≥ 2 atoms")
+    cna = adaptive_cna(atoms)
+    orientations = lattice_orientations(atoms, rmsd_max=s.rmsd_max)
+    grains = segment_grains(
+        cna,
+        orientations,
+        max_misorientation_deg=s.max_misorientation_deg,
+        min_size=s.min_grain_size,
+    )
+    faults = planar_faults(atoms, cna)
+    segmentation = segment(atoms, cna, cutoff=s.bond_cutoff)
+    motif = particle_motif(atoms, cna, segmentation, grains, faults)
+    return FrameAnalysis(cna, orientations, grains, faults, segmentation, motif)
