@@ -13,9 +13,14 @@ from aucluster.analysis.grains import (
     DEFAULT_MAX_MISORIENTATION_DEG,
     DEFAULT_MIN_GRAIN_SIZE,
     Grains,
+    check_grain_parameters,
     segment_grains,
 )
-from aucluster.analysis.orientation import DEFAULT_RMSD_MAX, lattice_orientations
+from aucluster.analysis.orientation import (
+    DEFAULT_RMSD_MAX,
+    check_rmsd_max,
+    lattice_orientations,
+)
 from aucluster.analysis.segment import Segmentation, segment
 from aucluster.errors import ParameterError
 from aucluster.structures.motif import Region
@@ -33,6 +38,8 @@ class AnalysisSettings:
     def __post_init__(self) -> None:
         if not self.bond_cutoff > 0:
             raise ParameterError(f"bond_cutoff = {self.bond_cutoff!r} Å: must be positive")
+        check_rmsd_max(self.rmsd_max)
+        check_grain_parameters(self.max_misorientation_deg, self.min_grain_size)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,15 @@ class Grains:
         return len(self.sizes)
 
 
+def check_grain_parameters(max_misorientation_deg: float, min_size: int) -> None:
+    if not 0 < max_misorientation_deg < 60:  # twins are 60° apart: a larger value merges them
+        raise ParameterError(
+            f"max_misorientation_deg = {max_misorientation_deg!r}: must lie in (0, 60) degrees"
+        )
+    if int(min_size) != min_size or min_size < 1:
+        raise ParameterError(f"min_size = {min_size!r}: must be an integer ≥ 1")
+
+
 def segment_grains(
     cna: CNAResult,
     orientations: np.ndarray,
@@ -71,12 +80,7 @@ def segment_grains(
     min_size: int = DEFAULT_MIN_GRAIN_SIZE,
 ) -> Grains:
     """Grains from adaptive-CNA labels and PTM orientations (n_atoms, 4), by the module's rules."""
-    if not 0 < max_misorientation_deg < 60:
-        raise ParameterError(
-            f"max_misorientation_deg = {max_misorientation_deg!r}: must lie in (0, 60) degrees"
-        )
-    if int(min_size) != min_size or min_size < 1:
-        raise ParameterError(f"min_size = {min_size!r}: must be an integer ≥ 1")
+    check_grain_parameters(max_misorientation_deg, min_size)
     n = len(cna.structure)
     member = (cna.structure == Structure.FCC) & np.isfinite(orientations).all(axis=1)
     i, j = _neighbour_pairs(cna, member, member)

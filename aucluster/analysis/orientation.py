@@ -41,11 +41,15 @@ def _cubic_rotations() -> Rotation:
 CUBIC_SYMMETRY = _cubic_rotations()
 
 
+def check_rmsd_max(rmsd_max: float) -> None:
+    if not rmsd_max > 0:
+        raise ParameterError(f"rmsd_max = {rmsd_max!r}: must be positive (PTM RMSD cutoff)")
+
+
 def lattice_orientations(atoms: Atoms, *, rmsd_max: float = DEFAULT_RMSD_MAX) -> np.ndarray:
     """Orientation quaternion (x, y, z, w) per atom, shape (n_atoms, 4); NaN where PTM finds
     no fcc, hcp or icosahedral template within `rmsd_max`. Input unchanged."""
-    if not rmsd_max > 0:
-        raise ParameterError(f"rmsd_max = {rmsd_max!r}: must be positive (PTM RMSD cutoff)")
+    check_rmsd_max(rmsd_max)
     from asap3.analysis import PTM
 
     work = in_vacuum_box(atoms) if lacks_box(atoms) else atoms.copy()

@@ -37,6 +37,11 @@ def frame_time_ps(atoms: Atoms) -> float:
     return float(value) if value is not None else float("nan")
 
 
+def check_lindemann_window(lindemann_window: int) -> None:
+    if int(lindemann_window) != lindemann_window or lindemann_window < 0:
+        raise ParameterError(f"lindemann_window = {lindemann_window!r}: an integer ≥ 0 (0 = off)")
+
+
 def analyze_trajectory(
     frames: Iterable[Atoms],
     settings: AnalysisSettings | None = None,
@@ -49,8 +54,7 @@ def analyze_trajectory(
     `on_frame(index, atoms, analysis)` is called after each frame (to write per-atom labels
     or advance a progress bar) so that per-atom results need not be kept in memory.
     """
-    if int(lindemann_window) != lindemann_window or lindemann_window < 0:
-        raise ParameterError(f"lindemann_window = {lindemann_window!r}: an integer ≥ 0 (0 = off)")
+    check_lindemann_window(lindemann_window)
     rows: list[dict] = []
     clusters: list[np.ndarray] = []
     kappa2: list[float] = []

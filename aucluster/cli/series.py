@@ -12,7 +12,7 @@ import click
 from aucluster.cli.series_plot import plot_series
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_provenance
-from aucluster.store.files import write_structures
+from aucluster.store.files import make_output_dir, write_structures
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import SUPPORTED_ELEMENTS, build_member, describe, magic_series
 from aucluster.structures.motif import SHELL_MOTIFS
@@ -81,14 +81,7 @@ def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float |
     if max_atoms < 1:
         raise ParameterError(f"--max-atoms {max_atoms}: must be ≥ 1")
     members = [m for name in names for m in magic_series(name, max_atoms)]
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ParameterError(f"output {str(out_dir)!r} exists and is not a directory")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ParameterError(
-            f"cannot create output directory {str(out_dir)!r}: {exc.strerror}"
-        ) from None
+    make_output_dir(out_dir)
 
     rows, images = [], []
     with click.progressbar(

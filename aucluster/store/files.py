@@ -54,6 +54,20 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def make_output_dir(path: str | os.PathLike) -> Path:
+    """Create the output directory `path` (and parents) or raise `ParameterError` saying why."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"output {str(path)!r} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot create output directory {str(path)!r}: {exc.strerror}"
+        ) from None
+    return path
+
+
 def write_json(path: str | os.PathLike, data) -> Path:
     """Write `data` as indented, key-sorted JSON to `path`, atomically."""
     import json

@@ -1,0 +1,114 @@
+"""`aucluster analyze` through CliRunner: outputs other tools can open, and refusals."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from ase.io import read, write
+from click.testing import CliRunner
+
+from aucluster.cli import main
+from aucluster.structures import build_decahedron, build_icosahedron
+from tests.analysis.test_events import _scripted_trajectory
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _rows(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_trajectory_gives_table_events_labels_and_figure(tmp_path):
+    frames, truth = _scripted_trajectory()
+    for k, f in enumerate(frames):
+        f.info["time_ps"] = 0.5 * k
+    source = tmp_path / "scripted.extxyz"
+    write(source, frames)
+    out = tmp_path / "analysis"
+    result = invoke("analyze", source, "-o", out, "--lindemann-window", 3)
+    assert result.exit_code == 0, result.output
+    assert "6 frames" in result.output
+
+    rows = _rows(out / "frames.csv")
+    assert [float(r["time_ps"]) for r in rows] == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
+    assert {"crystalline_fraction", "core_radius_A", "n_grains", "n_monomers"} <= set(rows[0])
+    assert rows[0]["motif"] == "icosahedral"
+    # Lindemann blocks of 3 frames: reported on frames 2 and 5 only.
+    assert [r["lindemann_index"] != "nan" for r in rows] == [False, False, True] * 2
+
+    events = _rows(out / "events.csv")
+    coalescence = [e for e in events if e["kind"] == "coalescence"]
+    assert len(coalescence) == 1
+    assert coalescence[0]["frame"] == "3"
+    assert coalescence[0]["completed_frame"] == "4"
+    assert tuple(int(a) for a in coalescence[0]["atoms"].split()) == truth["small"]
+    assert float(coalescence[0]["time_ps"]) == 1.5
+
+    labelled = read(out / "labels.extxyz", index=":")
+    assert len(labelled) == 6
+    for name in ("cna", "grain", "region", "five_fold"):
+        assert labelled[0].arrays[name].shape == (len(frames[0]),)
+    assert (out / "timeseries.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    record = json.loads((out / "frames.csv.provenance.json").read_text())
+    assert str(source) in record["inputs"]
+    assert record["settings"]["lindemann_window"] == 3
+
+
+def test_single_structure(tmp_path):
+    source = tmp_path / "dh.extxyz"
+    write(source, build_decahedron(4, 2, 2))
+    result = invoke("analyze", source, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (row,) = _rows(tmp_path / "out" / "frames.csv")
+    assert row["motif"] == "decahedral"
+    assert row["n_grains"] == "5"
+    assert row["n_twins"] == "5"
+    labelled = read(tmp_path / "out" / "labels.extxyz")
+    assert np.bincount(labelled.arrays["cna"]).tolist()[:3] == [269, 165, 90]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("this is not a structure\n", "cannot read"),
+        ("1\n\nAu 0 0 0\n", "needs ≥ 2 atoms"),
+    ],
+)
+def test_bad_files_are_refused(tmp_path, content, message):
+    source = tmp_path / "bad.xyz"
+    source.write_text(content)
+    result = CliRunner().invoke(main, ["analyze", str(source), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert result.output.count("\n") == 1  # one line, no traceback
+    assert not (tmp_path / "o").exists()
+
+
+def test_frames_of_different_sizes_are_refused(tmp_path):
+    source = tmp_path / "mixed.extxyz"
+    write(source, [build_icosahedron(3), build_icosahedron(4)])
+    result = CliRunner().invoke(main, ["analyze", str(source), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "same atoms in every frame" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_settings_are_refused(tmp_path):
+    source = tmp_path / "ico.extxyz"
+    write(source, build_icosahedron(3))
+    for option, value, name in (
+        ("--max-misorientation", 75, "max_misorientation_deg"),
+        ("--rmsd-max", 0, "rmsd_max"),
+        ("--bond-cutoff", -1, "bond_cutoff"),
+        ("--lindemann-window", -2, "lindemann_window"),
+    ):
+        result = CliRunner().invoke(
+            main, ["analyze", str(source), "-o", str(tmp_path / "o"), option, str(value)]
+        )
+        assert result.exit_code == 2, option
+        assert name in result.output
+        assert not (tmp_path / "o").exists()
