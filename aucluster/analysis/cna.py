@@ -15,6 +15,7 @@ The per-atom signature counts are returned too: an atom on a five-fold axis of a
 an icosahedron has 2 × (5,5,5) + 10 × (4,2,2) and is labelled "other".
 """
 
+import importlib.util
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -22,6 +23,7 @@ import numpy as np
 from ase import Atoms
 
 from aucluster.analysis.neighbours import nearest_neighbours
+from aucluster.errors import ParameterError
 from aucluster.structures.geometry import FIRST_SHELL_CUTOFF
 
 #: Atoms per block of the vectorised analysis (bounds memory to ~10 MB per array).
@@ -96,13 +98,47 @@ class CNAResult:
         return self.structure != Structure.OTHER
 
 
-def adaptive_cna(atoms: Atoms) -> CNAResult:
-    """Adaptive common-neighbour analysis of `atoms` (isolated or periodic); input unchanged."""
-    n = len(atoms)
-    index14, vector14, distance14 = nearest_neighbours(atoms, 14)
-    structure = np.zeros(n, dtype=int)
-    signatures = np.zeros((n, len(SIGNATURES)), dtype=int)
-    pair_signature = np.full((n, 12), -1, dtype=int)
+def adaptive_cna(atoms: Atoms, *, backend: str = "auto") -> CNAResult:
+    """Adaptive common-neighbour analysis of `atoms` (isolated or periodic); input unchanged.
+
+    backend : "auto", "numba" or "numpy"
+        "numba" runs the compiled kernels (the ``fast`` extra, ~5× faster), "numpy" the
+        vectorised NumPy path; "auto" takes numba when it is installed. Both give the same
+        result (tested); the choice only changes the speed.
+    """
+    if backend not in ("auto", "numba", "numpy"):
+        raise ParameterError(f"backend {backend!r}: use 'auto', 'numba' or 'numpy'")
+    if backend != "numpy" and (backend == "numba" or _numba_available()):
+        from aucluster.analysis._cna_numba import neighbours_and_signatures
+
+        index14, vector14, distance14, structure, signatures, pairs = neighbours_and_signatures(
+            atoms
+        )
+    else:
+        index14, vector14, distance14 = nearest_neighbours(atoms, 14)
+        structure, signatures, pairs = _numpy_signatures(vector14, distance14)
+    has12 = np.isfinite(distance14[:, 11])
+    return CNAResult(
+        structure=structure,
+        signatures=signatures,
+        neighbours=index14[:, :12].copy(),
+        vectors=vector14[:, :12].copy(),
+        pair_signature=pairs,
+        nn_distance=np.where(has12, distance14[:, :12].mean(axis=1), np.inf),
+    )
+
+
+def _numba_available() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
+def _numpy_signatures(
+    vector14: np.ndarray, distance14: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(distance14)
+    structure = np.zeros(n, dtype=np.int64)
+    signatures = np.zeros((n, len(SIGNATURES)), dtype=np.int64)
+    pair_signature = np.full((n, 12), -1, dtype=np.int64)
     has12 = np.isfinite(distance14[:, 11])
     for block in _blocks(np.flatnonzero(has12)):
         pairs = _close_packed_signatures(vector14[block, :12], distance14[block, :12])
@@ -120,15 +156,7 @@ def adaptive_cna(atoms: Atoms) -> CNAResult:
         signatures[block, 3:] = counts
         bcc = (counts[:, 0] == 6) & (counts[:, 1] == 8)
         structure[block[bcc]] = Structure.BCC
-    nn_distance = np.where(has12, distance14[:, :12].mean(axis=1), np.inf)
-    return CNAResult(
-        structure=structure,
-        signatures=signatures,
-        neighbours=index14[:, :12].copy(),
-        vectors=vector14[:, :12].copy(),
-        pair_signature=pair_signature,
-        nn_distance=nn_distance,
-    )
+    return structure, signatures, pair_signature
 
 
 def _blocks(indices: np.ndarray) -> list[np.ndarray]:

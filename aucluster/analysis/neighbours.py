@@ -6,6 +6,8 @@ neighbour lies inside it, so the answer is the same as searching the infinite cr
 """
 
 import itertools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from ase import Atoms
@@ -15,6 +17,8 @@ from aucluster.errors import ParameterError
 
 #: First ghost margin [Å]; it doubles until the k-th neighbour of every atom lies inside it.
 _FIRST_MARGIN = 6.0
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 def nearest_neighbours(atoms: Atoms, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -30,18 +34,28 @@ def nearest_neighbours(atoms: Atoms, k: int) -> tuple[np.ndarray, np.ndarray, np
     distance : ndarray, shape (n_atoms, k)
         Length of `vector` [Å]; inf where index is −1.
     """
+    return search_with_images(atoms, lambda c, p, o: _query(c, p, o, k))
+
+
+def search_with_images(
+    atoms: Atoms, search: Callable[[np.ndarray, np.ndarray, np.ndarray], T]
+) -> T:
+    """Run `search(centres, points, owner)` — centres the (wrapped) atom positions, points the
+    centres followed by periodic images, owner the atom each point copies — with a ghost
+    margin wide enough: `search` returns a tuple whose third item is the (n_atoms, k) array
+    of neighbour distances, and the margin doubles until all finite ones lie inside it."""
     if not atoms.pbc.any():
         pos = atoms.positions
-        return _query(pos, pos, np.arange(len(atoms)), k)
+        return search(pos, pos, np.arange(len(atoms)))
     if abs(np.linalg.det(atoms.cell.array)) < 1e-12:
         raise ParameterError("periodic structure with a zero cell: set the cell or pbc False")
     margin = _FIRST_MARGIN
     while True:
-        centres, ghosts, owner = _with_images(atoms, margin)
-        index, vector, distance = _query(centres, ghosts, owner, k)
+        result = search(*_with_images(atoms, margin))
+        distance = result[2]
         finite = distance[np.isfinite(distance)]
         if finite.size == 0 or finite.max() < margin:
-            return index, vector, distance
+            return result
         margin *= 2.0
 
 

@@ -75,21 +75,19 @@ def cubic_misorientation(q1: np.ndarray, q2: np.ndarray) -> np.ndarray:
 
 def mean_orientation(quaternions: np.ndarray) -> np.ndarray:
     """Cubic-symmetry-aware mean of orientations (m, 4): each is first moved to its
-    symmetric equivalent nearest the first one, then averaged (Markley's method)."""
+    symmetric equivalent nearest the first one, then averaged as the principal eigenvector
+    of Σ q qᵀ (Markley et al., J. Guid. Control Dyn. 30, 1193 (2007))."""
     q = np.asarray(quaternions, dtype=float)
     q = q[np.isfinite(q).all(axis=1)]
     if len(q) == 0:
         return np.full(4, np.nan)
-    ref = Rotation.from_quat(q[0])
-    rots = Rotation.from_quat(q)
-    best = np.zeros(len(q), dtype=int)
-    best_angle = np.full(len(q), np.inf)
-    for k in range(len(CUBIC_SYMMETRY)):
-        angle = (ref.inv() * rots * CUBIC_SYMMETRY[k]).magnitude()
-        better = angle < best_angle
-        best[better], best_angle[better] = k, angle[better]
-    aligned = rots * CUBIC_SYMMETRY[best]
-    return np.asarray(aligned.mean().as_quat())
+    sym = CUBIC_SYMMETRY.as_quat()  # (24, 4)
+    rel = _multiply(_conjugate(q[:1]), q)  # each relative to the first
+    w = rel[:, 3:4] * sym[:, 3] - rel[:, :3] @ sym[:, :3].T  # scalar part of rel·s
+    aligned = _multiply(q, sym[np.argmax(np.abs(w), axis=1)])
+    _, eigvec = np.linalg.eigh(aligned.T @ aligned)
+    mean = eigvec[:, -1]
+    return mean if mean[3] >= 0 else -mean
 
 
 def _conjugate(q: np.ndarray) -> np.ndarray:
