@@ -82,6 +82,7 @@ class FrameAnalysis:
             "n_monomers": seg.n_monomers,
             "n_cloud_clusters": len(cloud),
             "largest_cloud_cluster": int(cloud[0]) if len(cloud) else 0,
+            "cloud_size_distribution": _distribution(cloud),
             "core_radius_A": seg.core_radius,
             "particle_radius_A": seg.particle_radius,
             "shell_thickness_A": seg.shell_thickness,
@@ -96,6 +97,12 @@ class FrameAnalysis:
             "region": self.segmentation.region.astype(int),
             "five_fold": self.cna.five_fold.astype(int),
         }
+
+
+def _distribution(sizes: np.ndarray) -> str:
+    """Cluster-size distribution as 'size:count' pairs, smallest size first ('1:5 13:1')."""
+    values, counts = np.unique(sizes, return_counts=True)
+    return " ".join(f"{v}:{c}" for v, c in zip(values.tolist(), counts.tolist(), strict=True))
 
 
 def analyze_frame(atoms: Atoms, settings: AnalysisSettings | None = None) -> FrameAnalysis:

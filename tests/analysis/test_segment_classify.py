@@ -113,6 +113,10 @@ def test_summary_has_units_and_is_consistent():
     assert row["n_particle"] + row["n_cloud"] == len(atoms)
     assert row["n_fcc"] + row["n_hcp"] + row["n_bcc"] + row["n_ico"] + row["n_other"] == len(atoms)
     assert 0.0 <= row["crystalline_fraction"] <= 1.0
+    sizes = analyze_frame(atoms).segmentation.cloud_cluster_sizes
+    pairs = [tuple(map(int, p.split(":"))) for p in row["cloud_size_distribution"].split()]
+    assert sum(size * count for size, count in pairs) == row["n_cloud"] == sizes.sum()
+    assert dict(pairs) == {int(s): int((sizes == s).sum()) for s in np.unique(sizes)}
     assert np.isfinite(row["core_radius_A"])
     assert row["core_radius_A"] > 0
 

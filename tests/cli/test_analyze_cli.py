@@ -76,6 +76,7 @@ def test_single_structure(tmp_path):
     [
         ("this is not a structure\n", "cannot read"),
         ("1\n\nAu 0 0 0\n", "needs ≥ 2 atoms"),
+        ("0\n\n", "no atoms"),
     ],
 )
 def test_bad_files_are_refused(tmp_path, content, message):
