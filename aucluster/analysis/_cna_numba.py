@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 from aucluster.analysis.neighbours import search_with_images
+from aucluster.structures.geometry import FIRST_SHELL_CUTOFF as _FIRST_SHELL
 
 #: First search radius over the typical nearest-neighbour distance: the 14th neighbour of
 #: fcc and hcp lies at √2 = 1.41, of bcc at 2/√3 = 1.15 (the first shell at 1); 1.55 leaves
@@ -18,7 +19,6 @@ from aucluster.analysis.neighbours import search_with_images
 _SEARCH_FACTOR = 1.55
 _K = 14
 _S421, _S422, _S555 = 0, 1, 2
-_FIRST_SHELL = (1.0 + np.sqrt(2.0)) / 2.0
 
 
 #: Set bits of every 14-bit neighbour mask.
