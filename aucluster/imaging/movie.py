@@ -1,0 +1,204 @@
+"""Movies: a trajectory imaged frame by frame, and the files microscopists open.
+
+A movie frame is one exposure: the noise-free frames of `snapshots_per_frame` consecutive
+snapshots are averaged (the particle moves during the exposure), then recorded once at the
+frame's dose. The field of view stays where it was for the first snapshot (the stage does not
+follow the particle), and the orientation may turn slowly about an axis in the image plane.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from ase import Atoms
+from scipy.spatial.transform import Rotation
+
+from aucluster.errors import ParameterError
+from aucluster.imaging.acquisition import acquire
+from aucluster.imaging.adf import simulate_adf
+from aucluster.imaging.image import Image, stack
+from aucluster.imaging.orientation import oriented
+from aucluster.imaging.settings import ImagingSettings
+
+log = logging.getLogger(__name__)
+
+
+def simulate_movie(
+    snapshots: Sequence[Atoms],
+    settings: ImagingSettings | None = None,
+    *,
+    seed: int,
+    rotation: Rotation | None = None,
+    snapshots_per_frame: int = 1,
+    rotation_deg_per_frame: float = 0.0,
+    rotation_axis=(0.0, 1.0, 0.0),
+    noise: bool = True,
+    progress=None,
+) -> Image:
+    """One movie frame per `snapshots_per_frame` snapshots (a trailing partial group is
+    dropped). `rotation` orients every snapshot (e.g. a zone axis); the orientation then turns
+    by `rotation_deg_per_frame` [deg] per movie frame about `rotation_axis` (beam frame).
+    Atoms that leave the field of view are not imaged. Returns counts (or, with `noise`
+    False, the fraction of the beam), frame time from the acquisition settings.
+    `progress(n)` is called after each frame."""
+    s = ImagingSettings() if settings is None else settings
+    k = int(snapshots_per_frame)
+    if k != snapshots_per_frame or k < 1:
+        raise ParameterError(f"snapshots_per_frame = {snapshots_per_frame!r}: an integer ≥ 1")
+    n_frames = len(snapshots) // k
+    if n_frames == 0:
+        raise ParameterError(f"{len(snapshots)} snapshot(s): fewer than one frame of {k}")
+    base = Rotation.identity() if rotation is None else rotation
+    axis = np.asarray(rotation_axis, dtype=float)
+    if axis.shape != (3,) or np.linalg.norm(axis) == 0:
+        raise ParameterError(f"rotation axis {rotation_axis!r}: three numbers, not all zero")
+    axis = axis / np.linalg.norm(axis)
+    centre = None
+    frames = []
+    for f in range(n_frames):
+        turn = Rotation.from_rotvec(axis * np.radians(rotation_deg_per_frame * f)) * base
+        group = [oriented(a, turn) for a in snapshots[f * k : (f + 1) * k]]
+        if centre is None:
+            first = group[0].positions[:, :2]
+            centre = 0.5 * (first.min(axis=0) + first.max(axis=0))
+        images = [simulate_adf(a, s, centre=centre, outside="drop") for a in group]
+        mean = np.mean([im.data for im in images], axis=0)
+        frames.append(replace(images[0], data=mean))
+        if progress is not None:
+            progress(1)
+    movie = replace(
+        stack(frames),
+        frame_time_s=s.acquisition.frame_time_s,
+        metadata={
+            **frames[0].metadata,
+            "snapshots_per_frame": k,
+            "rotation_deg_per_frame": rotation_deg_per_frame,
+            "n_atoms_outside_max": max(int(im.metadata.get("n_atoms_outside", 0)) for im in frames),
+        },
+    )
+    return acquire(movie, s.acquisition, seed=seed) if noise else movie
+
+
+def write_tiff(image: Image, path: str | Path) -> Path:
+    """TIFF (a stack for a movie) as float32, ImageJ-style: the resolution tags hold pixels per
+    nm (ImageJ metadata must be ASCII, so nm rather than Å), the frame interval is in s;
+    readable by Fiji, hyperspy/rosettasciio and tifffile. Needs the ``io`` extra."""
+    try:
+        import tifffile
+    except ImportError:
+        raise ParameterError("writing TIFF needs tifffile: pip install 'aucluster[io]'") from None
+    from aucluster.store import atomic_output
+
+    metadata: dict[str, object] = {"unit": "nm", "axes": "TYX" if image.is_movie else "YX"}
+    if image.frame_time_s is not None:
+        metadata["finterval"] = image.frame_time_s
+    with atomic_output(path) as tmp:
+        tifffile.imwrite(
+            tmp,
+            np.asarray(image.data, dtype=np.float32),
+            imagej=True,
+            resolution=(10.0 / image.pixel_size, 10.0 / image.pixel_size),  # pixels per nm
+            metadata=metadata,
+        )
+    return Path(path)
+
+
+def _scale_bar_nm(width_A: float) -> float:
+    """A round scale-bar length [nm] near a fifth of the frame width."""
+    target = width_A / 10.0 / 5.0
+    for nice in (0.2, 0.5, 1, 2, 5, 10, 20, 50, 100):
+        if nice >= target:
+            return float(nice)
+    return 100.0
+
+
+def _draw(ax, frame: np.ndarray, pixel_size: float, cmap: str, limits, label: str):
+    ny, nx = frame.shape
+    artist = ax.imshow(frame, cmap=cmap, vmin=limits[0], vmax=limits[1], interpolation="nearest")
+    ax.set_axis_off()
+    bar_nm = _scale_bar_nm(nx * pixel_size)
+    bar_px = bar_nm * 10.0 / pixel_size
+    ax.plot([0.05 * nx, 0.05 * nx + bar_px], [0.93 * ny] * 2, color="white", lw=3)
+    ax.text(0.05 * nx, 0.9 * ny, f"{bar_nm:g} nm", color="white", fontsize=9)
+    text = ax.text(0.03 * nx, 0.06 * ny, label, color="white", fontsize=9)
+    return artist, text
+
+
+def write_animation(
+    image: Image, path: str | Path, *, cmap: str = "inferno", fps: float | None = None
+) -> Path:
+    """False-colour animation with a scale bar and time stamp: GIF (Pillow, always there) or
+    MP4 (needs ffmpeg, from the ``io`` extra's imageio-ffmpeg). `fps` defaults to the real
+    frame rate. A single frame is written as a one-frame animation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import animation
+
+    from aucluster.store import atomic_output
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise ParameterError(f"animation {str(path)!r}: use .gif or .mp4")
+    frames = image.data if image.is_movie else image.data[None]
+    dt = image.frame_time_s or 0.5
+    rate = max(1, round(fps if fps is not None else 1.0 / dt))  # writers take whole fps
+    limits = np.percentile(frames, [0.5, 99.8])
+    if limits[1] <= limits[0]:
+        limits = (float(frames.min()), float(frames.max()) + 1e-12)
+    ny, nx = image.frame_shape
+    fig, ax = plt.subplots(figsize=(4.0, 4.0 * ny / nx), dpi=100)
+    fig.subplots_adjust(0, 0, 1, 1)
+    artist, text = _draw(ax, frames[0], image.pixel_size, cmap, limits, "t = 0.0 s")
+
+    def update(i: int):
+        artist.set_data(frames[i])
+        text.set_text(f"t = {i * dt:.1f} s")
+        return artist, text
+
+    anim = animation.FuncAnimation(fig, update, frames=len(frames), blit=False)
+    if suffix == ".gif":
+        writer: animation.AbstractMovieWriter = animation.PillowWriter(fps=rate)
+    else:
+        try:
+            import imageio_ffmpeg
+        except ImportError:
+            plt.close(fig)
+            raise ParameterError(
+                "MP4 needs ffmpeg: pip install 'aucluster[io]' or use .gif"
+            ) from None
+        matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
+        writer = animation.FFMpegWriter(
+            fps=rate, codec="libx264", extra_args=["-pix_fmt", "yuv420p"]
+        )
+    with atomic_output(path) as tmp:
+        anim.save(str(tmp), writer=writer)
+    plt.close(fig)
+    return path
+
+
+def write_png(image: Image, path: str | Path, *, cmap: str = "inferno") -> Path:
+    """One frame (the first of a movie) in false colour with a scale bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aucluster.store import atomic_output
+
+    frame = image.data[0] if image.is_movie else image.data
+    limits = np.percentile(frame, [0.5, 99.8])
+    if limits[1] <= limits[0]:
+        limits = (float(frame.min()), float(frame.max()) + 1e-12)
+    ny, nx = frame.shape
+    fig, ax = plt.subplots(figsize=(5.0, 5.0 * ny / nx), dpi=120)
+    fig.subplots_adjust(0, 0, 1, 1)
+    _draw(ax, frame, image.pixel_size, cmap, limits, image.unit)
+    with atomic_output(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return Path(path)
