@@ -44,12 +44,13 @@ def main() -> None:
 def _register() -> None:
     from aucluster.cli.analyze import analyze
     from aucluster.cli.build import build
+    from aucluster.cli.compare import compare
     from aucluster.cli.image import image
     from aucluster.cli.info import info
     from aucluster.cli.md import md
     from aucluster.cli.series import series
 
-    for command in (analyze, build, image, info, md, series):
+    for command in (analyze, build, compare, image, info, md, series):
         main.add_command(command)
 
 

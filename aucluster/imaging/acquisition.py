@@ -18,9 +18,9 @@ from aucluster.imaging.image import Image
 from aucluster.imaging.settings import AcquisitionSettings
 
 
-def electrons_per_pixel(acquisition: AcquisitionSettings, pixel_size: float) -> float:
+def electrons_per_pixel(acquisition: AcquisitionSettings, pixel_area: float) -> float:
     """Incident electrons per pixel: dose [e/Å²] × pixel area [Å²]."""
-    return acquisition.dose * pixel_size**2
+    return acquisition.dose * pixel_area
 
 
 def distorted(
@@ -47,7 +47,7 @@ def acquire(image: Image, acquisition: AcquisitionSettings | None = None, *, see
     if np.any(image.data < 0):
         raise ParameterError("a fraction of the beam cannot be negative")
     rng = np.random.default_rng(seed)
-    electrons = electrons_per_pixel(a, image.pixel_size)
+    electrons = electrons_per_pixel(a, image.pixel_area)
     frames = image.data if image.is_movie else image.data[None]
     out = np.empty(frames.shape)
     for k, frame in enumerate(frames):

@@ -63,7 +63,8 @@ def diffractogram(image: Image) -> Diffractogram:
     window = np.outer(np.hanning(data.shape[0]), np.hanning(data.shape[1]))
     spectrum = np.fft.fftshift(np.fft.fft2((data - data.mean()) * window))
     ny, nx = data.shape
-    step = (1.0 / (ny * image.pixel_size), 1.0 / (nx * image.pixel_size))
+    dy, dx = image.pixel_size_yx
+    step = (1.0 / (ny * dy), 1.0 / (nx * dx))
     return Diffractogram(np.abs(spectrum) ** 2, step)
 
 

@@ -23,7 +23,10 @@ class Image:
     data : ndarray
         Intensities; row 0 is the top scan line, column 0 the first pixel of a line.
     pixel_size : float
-        Pixel size [Å] (square pixels).
+        Pixel size along x (columns) [Å].
+    pixel_size_y : float or None
+        Pixel size along y (rows) [Å] when it differs (some detectors, some files); None for
+        square pixels.
     unit : str
         What the intensities are: "fraction of beam" (simulated, noise-free), "counts", or
         the unit a microscope file gives.
@@ -38,12 +41,26 @@ class Image:
     unit: str
     frame_time_s: float | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    pixel_size_y: float | None = None
 
     def __post_init__(self) -> None:
         if self.data.ndim not in (2, 3):
             raise ParameterError(f"image data of shape {self.data.shape}: need 2-D or 3-D")
-        if not (np.isfinite(self.pixel_size) and self.pixel_size > 0):
-            raise ParameterError(f"pixel size {self.pixel_size!r} Å: must be positive")
+        for size in (self.pixel_size, self.pixel_size_y):
+            if size is not None and not (np.isfinite(size) and size > 0):
+                raise ParameterError(f"pixel size {size!r} Å: must be positive")
+
+    @property
+    def pixel_size_yx(self) -> tuple[float, float]:
+        """(row, column) pixel sizes [Å]."""
+        y = self.pixel_size if self.pixel_size_y is None else self.pixel_size_y
+        return (float(y), float(self.pixel_size))
+
+    @property
+    def pixel_area(self) -> float:
+        """Area of one pixel [Å²]."""
+        dy, dx = self.pixel_size_yx
+        return dy * dx
 
     @property
     def is_movie(self) -> bool:
@@ -78,6 +95,8 @@ def stack(frames: list[Image]) -> Image:
                 f"frame {k} has shape {f.data.shape}, frame 0 {first.data.shape}: "
                 "a movie needs frames of one size"
             )
-        if not np.isclose(f.pixel_size, first.pixel_size):
-            raise ParameterError(f"frame {k}: pixel size {f.pixel_size} Å ≠ {first.pixel_size} Å")
+        if not np.allclose(f.pixel_size_yx, first.pixel_size_yx):
+            raise ParameterError(
+                f"frame {k}: pixel size {f.pixel_size_yx} Å ≠ {first.pixel_size_yx} Å"
+            )
     return replace(first, data=np.stack([f.data for f in frames]))

@@ -30,7 +30,7 @@ def test_poisson_mean_and_variance_at_a_dose():
     settings = AcquisitionSettings(dose=1000.0)
     level = 0.3
     counts = acquire(_flat(level), settings, seed=3).data
-    expected = electrons_per_pixel(settings, 0.2) * level  # 1000 × 0.04 × 0.3 = 12
+    expected = electrons_per_pixel(settings, 0.2**2) * level  # 1000 × 0.04 × 0.3 = 12
     n = counts.size
     assert counts.mean() == pytest.approx(expected, abs=4 * np.sqrt(expected / n))
     assert counts.var() == pytest.approx(expected, rel=4 * np.sqrt(2.0 / n))

@@ -1,0 +1,52 @@
+"""Comparing with experiment: microscope files, the paper's measurements (projected Au-rich
+area, mean grey value, FFT crystallinity), registration and similarity. Simulated and
+experimental frames go through the same functions (`aucluster.imaging.Image` is the one image
+type)."""
+
+from aucluster.compare.crystallinity import (
+    AU_SPACINGS,
+    Crystallinity,
+    FFTSettings,
+    FringeSet,
+    fringe_sets,
+    particle_crystallinity,
+    resolves_lattice,
+)
+from aucluster.compare.measure import (
+    FrameMeasurement,
+    Particle,
+    SegmentationSettings,
+    measure_frame,
+    normalised,
+    track,
+)
+from aucluster.compare.readers import read_image
+from aucluster.compare.registration import (
+    Alignment,
+    align,
+    best_match,
+    normalised_cross_correlation,
+    poisson_log_likelihood,
+)
+
+__all__ = [
+    "AU_SPACINGS",
+    "Alignment",
+    "Crystallinity",
+    "FFTSettings",
+    "FrameMeasurement",
+    "FringeSet",
+    "Particle",
+    "SegmentationSettings",
+    "align",
+    "best_match",
+    "fringe_sets",
+    "measure_frame",
+    "normalised",
+    "normalised_cross_correlation",
+    "particle_crystallinity",
+    "poisson_log_likelihood",
+    "read_image",
+    "resolves_lattice",
+    "track",
+]
