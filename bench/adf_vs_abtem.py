@@ -7,8 +7,8 @@ the best gain/offset fit (r does not change under a linear map; the fit gives th
 incoherent model would need), total intensity ratio ours/abTEM, and the column (peak)
 intensities compared atom column by atom column. Writes a figure and a JSON of the numbers.
 
-    python bench/adf_vs_abtem.py [--phonons 4] [-o docs/figures]   (needs the abtem extra;
-    ~15 minutes per orientation on two cores)
+    python bench/adf_vs_abtem.py [--phonons 2] [--interpolation 3] [-o docs/figures]
+    (needs the abtem extra; ~20 minutes per orientation on two cores)
 """
 
 import argparse
@@ -69,7 +69,8 @@ def compare(ours: np.ndarray, theirs: np.ndarray, settings, t_ours: float, t_the
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phonons", type=int, default=4)
+    parser.add_argument("--phonons", type=int, default=2)
+    parser.add_argument("--interpolation", type=int, default=3, help="PRISM interpolation")
     parser.add_argument("-o", "--output", type=Path, default=Path("docs/figures"))
     args = parser.parse_args()
     args.output.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,9 @@ def main() -> None:
         # afterwards (periodic, as abTEM's own gaussian_filter), so one run serves both.
         sharp = replace(base, probe=ProbeSettings(source_fwhm=0.0))
         start = time.perf_counter()
-        theirs_sharp = simulate_adf_abtem(atoms, sharp, n_phonons=args.phonons).data
+        theirs_sharp = simulate_adf_abtem(
+            atoms, sharp, n_phonons=args.phonons, prism_interpolation=args.interpolation
+        ).data
         t_theirs = time.perf_counter() - start
         for fwhm in (0.0, 0.8):
             settings = replace(base, probe=ProbeSettings(source_fwhm=fwhm))
@@ -116,7 +119,9 @@ def main() -> None:
         row[0].imshow(ours, cmap="inferno")
         row[0].set_title(f"incoherent: {key}", fontsize=8)
         row[1].imshow(theirs, cmap="inferno")
-        row[1].set_title(f"abTEM PRISM, {args.phonons} phonons", fontsize=8)
+        row[1].set_title(
+            f"abTEM PRISM ×{args.interpolation}, {args.phonons} phonon configs", fontsize=8
+        )
         row[2].plot(ours.ravel(), theirs.ravel(), ",", alpha=0.3)
         row[2].set_xlabel("incoherent [fraction of beam]")
         row[2].set_ylabel("abTEM")

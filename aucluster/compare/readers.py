@@ -127,6 +127,12 @@ def _choose(signals: list[dict], wanted: str | None, path: Path) -> dict:
     haadf = [s for s, t in zip(images, titles, strict=True) if t.upper() == "HAADF"]
     if haadf:
         return haadf[0]
+    if len(set(titles)) < len(titles):  # untitled pages: frames of one movie, not detectors
+        shapes = sorted({tuple(np.shape(s["data"])[-2:]) for s in images})
+        raise ParameterError(
+            f"{str(path)!r} holds {len(images)} frames of different sizes {shapes}: a movie "
+            "needs frames of one size"
+        )
     raise ParameterError(
         f"{str(path)!r} holds several images ({', '.join(titles)}): choose one with --signal"
     )

@@ -41,6 +41,7 @@ def simulate_adf_abtem(
 
     method : "prism" (S-matrix, `prism_interpolation`) or "multislice".
     rms_displacement : per-axis thermal displacement [Å] of every atom.
+    Focal spread is not passed on (refused); source size is a Gaussian blur of the result.
     potential_sampling : [Å]; abTEM simulates angles up to (2/3)·λ/(2·sampling), which must
         exceed the detector's outer angle (0.035 Å reaches 239 mrad at 200 keV).
     """
@@ -53,6 +54,10 @@ def simulate_adf_abtem(
     if method not in ("prism", "multislice"):
         raise ParameterError(f"method {method!r}: use 'prism' or 'multislice'")
     s = ImagingSettings() if settings is None else settings
+    if s.probe.focal_spread > 0:
+        # abTEM defines its focal spread as a 1/e width, not our standard deviation; rather
+        # than guess the conversion, the backend refuses it.
+        raise ParameterError("the abTEM backend does not take a focal spread: set it to 0")
     abtem.config.set({"device": "cpu", "precision": "float64"})
     height, width = s.scan.field_of_view
     xy = frame_positions(atoms, s, centre)

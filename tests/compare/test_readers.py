@@ -143,6 +143,17 @@ def test_our_own_tiff_movie_reads_back(tmp_path):
     np.testing.assert_allclose(back.data, movie.data)
 
 
+def test_movie_with_inconsistent_frame_sizes_is_refused(tmp_path):
+    import tifffile
+
+    mixed = tmp_path / "mixed.tif"
+    with tifffile.TiffWriter(mixed) as handle:
+        handle.write(np.zeros((32, 32), dtype=np.float32))
+        handle.write(np.zeros((40, 40), dtype=np.float32))
+    with pytest.raises(ParameterError, match="different sizes"):
+        read_image(mixed, pixel_size=0.2)
+
+
 def test_unsupported_and_damaged_files(tmp_path):
     with pytest.raises(ParameterError, match="unsupported"):
         read_image(tmp_path / "frame.jpg")
