@@ -18,6 +18,8 @@ from aucluster.structures.geometry import FIRST_SHELL_CUTOFF as _FIRST_SHELL
 #: room for thermal motion, and the few atoms it misses (surfaces) get a wider second search.
 _SEARCH_FACTOR = 1.55
 _K = 14
+#: Cells per search radius: finer cells test fewer far points, at more loop overhead.
+_CELLS_PER_RADIUS = 2
 _S421, _S422, _S555 = 0, 1, 2
 
 
@@ -239,7 +241,7 @@ def _search_and_classify(centres, points, owner):
     pts, owner_sorted, centre = points[:n], owner[:n], np.arange(n)
     if len(points) >= 2:
         radius = _SEARCH_FACTOR * _typical_spacing(points)
-        width = radius / 2.0
+        width = radius / _CELLS_PER_RADIUS
         cell3 = ((points - points.min(axis=0)) // width).astype(np.int64)
         dims = cell3.max(axis=0) + 1
         key = (cell3[:, 0] * dims[1] + cell3[:, 1]) * dims[2] + cell3[:, 2]
@@ -251,7 +253,7 @@ def _search_and_classify(centres, points, owner):
         centre = centre[:n]  # sorted row of each atom (the centres are the first n points)
         rows = np.argsort(centre)  # visit in memory order
         soa = tuple(np.ascontiguousarray(pts[:, c]) for c in range(3))
-        span, reach = 2, width * float(np.linalg.norm(dims))  # the grid's diagonal
+        span, reach = _CELLS_PER_RADIUS, width * float(np.linalg.norm(dims))  # grid diagonal
         first_radius = radius
         while len(rows):
             _cell_search(*soa, cell3, cell_start, dims, centre, rows, radius, span, idx, d2, found)
@@ -260,5 +262,5 @@ def _search_and_classify(centres, points, owner):
                 break
             # Widen by half a first radius per round: few atoms are left after the first.
             span += 1
-            radius = first_radius * span / 2.0
+            radius = first_radius * span / _CELLS_PER_RADIUS
     return _classify(pts, centre, idx, d2, owner_sorted)

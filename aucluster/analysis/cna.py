@@ -102,7 +102,7 @@ def adaptive_cna(atoms: Atoms, *, backend: str = "auto") -> CNAResult:
     """Adaptive common-neighbour analysis of `atoms` (isolated or periodic); input unchanged.
 
     backend : "auto", "numba" or "numpy"
-        "numba" runs the compiled kernels (the ``fast`` extra, ~5× faster), "numpy" the
+        "numba" runs the compiled kernels (the ``fast`` extra, ~3× faster), "numpy" the
         vectorised NumPy path; "auto" takes numba when it is installed. Both give the same
         result (tested); the choice only changes the speed.
     """

@@ -167,3 +167,54 @@ def particle_crystallinity(
     box[~inside] = np.median(box[~inside]) if (~inside).any() else box.mean()
     cut = Image(box, pixel_size=image.pixel_size, unit=image.unit, pixel_size_y=image.pixel_size_y)
     return fringe_sets(cut, s)
+
+
+@dataclass(frozen=True)
+class FringeMap:
+    """Local FFT map: window centres (x, y) [Å] and, per window, the direction [deg, 0–180] and
+    strength of its strongest Au fringe set (NaN / 0 where none) and its number of sets."""
+
+    x: np.ndarray
+    y: np.ndarray
+    direction_deg: np.ndarray
+    strength: np.ndarray
+    n_sets: np.ndarray
+
+
+def local_fringe_map(
+    image: Image, *, window: float = 25.0, step: float = 12.5, settings: FFTSettings | None = None
+) -> FringeMap:
+    """Fringe sets in square windows of `window` Å every `step` Å across one frame: where the
+    lattice runs which way (grains of a polycrystal show as patches of different direction)."""
+    if image.is_movie:
+        raise ParameterError("local_fringe_map takes one frame")
+    if not 0 < step <= window:
+        raise ParameterError(f"step {step!r} Å: must lie in (0, window = {window!r} Å]")
+    s = FFTSettings() if settings is None else settings
+    data = np.asarray(image.data, dtype=float)
+    dy, dx = image.pixel_size_yx
+    wy, wx = round(window / dy), round(window / dx)
+    if wy < 16 or wx < 16 or wy > data.shape[0] or wx > data.shape[1]:
+        raise ParameterError(
+            f"window {window!r} Å is {wy} × {wx} pixels: it needs ≥ 16 pixels and must fit "
+            f"in the {data.shape[0]} × {data.shape[1]} frame"
+        )
+    rows = np.arange(0, data.shape[0] - wy + 1, max(1, round(step / dy)))
+    cols = np.arange(0, data.shape[1] - wx + 1, max(1, round(step / dx)))
+    direction = np.full((len(rows), len(cols)), np.nan)
+    strength = np.zeros((len(rows), len(cols)))
+    n_sets = np.zeros((len(rows), len(cols)), dtype=int)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            cut = Image(
+                data[r : r + wy, c : c + wx],
+                image.pixel_size,
+                image.unit,
+                pixel_size_y=image.pixel_size_y,
+            )
+            found = fringe_sets(cut, s)
+            n_sets[i, j] = found.n_fringe_sets
+            if found.fringes:
+                best = max(found.fringes, key=lambda f: f.strength)
+                direction[i, j], strength[i, j] = best.direction_deg, best.strength
+    return FringeMap((cols + wx / 2) * dx, (rows + wy / 2) * dy, direction, strength, n_sets)

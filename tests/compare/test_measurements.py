@@ -215,3 +215,30 @@ def test_scores():
     assert right > wrong
     with pytest.raises(ParameterError, match="integer"):
         poisson_log_likelihood(np.full((2, 2), 0.5), np.ones((2, 2)))
+
+
+def test_local_fringe_map_tells_two_crystals_apart():
+    from aucluster.compare import fringe_sets, local_fringe_map
+
+    left = oriented(build_octahedron(9, 3), zone_axis_rotation((1, 1, 0)))
+    right = oriented(build_octahedron(9, 3), zone_axis_rotation((1, 1, 0), in_plane_deg=40.0))
+    left.positions[:, 0] -= 20.0
+    right.positions[:, 0] += 20.0
+    # Each crystal's own fringe directions, from the FFT of a frame holding it alone.
+    reference = {
+        name: [f.direction_deg for f in fringe_sets(_frame(atoms, 1e4, seed=1)).fringes]
+        for name, atoms in (("west", left), ("east", right))
+    }
+    fmap = local_fringe_map(_frame(left + right, 1e4, seed=1), window=20.0, step=10.0)
+
+    def near(direction: float, options: list[float]) -> bool:
+        return min(min(abs(direction - o), 180 - abs(direction - o)) for o in options) < 4.0
+
+    middle = 32.0  # [Å] between the crystals
+    for side, columns in (("west", fmap.x < middle - 8), ("east", fmap.x > middle + 8)):
+        found = fmap.direction_deg[:, columns]
+        found = found[np.isfinite(found)]
+        assert len(found) >= 3
+        assert all(near(d, reference[side]) for d in found)
+    # The two sides do not share a dominant direction: the 40° turn separates them.
+    assert not any(near(d, reference["west"]) for d in reference["east"])
