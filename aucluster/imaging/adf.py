@@ -4,15 +4,18 @@ probe, sampled at the scan positions, plus the liquid cell's uniform background.
     I(r) = Σ_atoms σ(Z_i) P(r − r_i) + b,
 
 I the fraction of the incident beam reaching the detector with the probe at r, σ the ADF
-partial cross-section (`crosssections`), P the probe intensity (`probe`, ∫P = 1), b the
+partial cross-section (`crosssections`: phase-object amplitude, detector averaged over the
+probe aperture, so Σ I·(pixel area) is exact for isolated atoms), P the probe intensity
+(`probe`, ∫P = 1), b the
 background of the water layer and the graphene windows. Each atom's σ is spread on a grid of
 spacing ≤ 0.1 Å by cloud-in-cell weights; the convolution is done by FFT on the periodic frame,
 dividing out the cloud-in-cell smoothing (sinc²) inside the probe's band, and the fine image is
 sampled at the pixel positions. ∑ I·(pixel area) over the frame equals ∑ σ exactly when the
 pixel samples the probe (`probe.nyquist_pixel_size`).
 
-Known limits (DESIGN.md; against abTEM PRISM with frozen phonons on 2 nm Au): no channelling,
-so on a zone axis the total intensity is ~20 % high; off axis within ~2 %.
+Known limits (against abTEM PRISM with frozen phonons, docs/imaging.md): no channelling along
+atom columns, so on a zone axis the incoherent model misses part of the column intensity
+(total ~10–20 % low for 2 nm Au on [110]); off axis the totals agree within a few percent.
 """
 
 import logging
@@ -27,7 +30,12 @@ from aucluster.errors import ParameterError
 from aucluster.imaging.crosssections import adf_cross_section
 from aucluster.imaging.image import Image
 from aucluster.imaging.probe import nyquist_pixel_size, probe_transfer
-from aucluster.imaging.settings import BackgroundSettings, ImagingSettings
+from aucluster.imaging.settings import (
+    BackgroundSettings,
+    DetectorSettings,
+    ImagingSettings,
+    ProbeSettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,27 +53,26 @@ class UndersampledWarning(UserWarning):
 
 
 def background_fraction(
-    background: BackgroundSettings, energy: float, inner: float, outer: float
+    background: BackgroundSettings, probe: ProbeSettings, detector: DetectorSettings
 ) -> float:
     """Uniform fraction of the beam scattered into the detector by the liquid cell: the areal
     density of each element times its σ (water: O + 2 H per molecule; graphene: C)."""
+
+    def sigma(symbol: str) -> float:
+        return adf_cross_section(
+            symbol, probe.energy, detector.inner, detector.outer, probe.semiangle
+        )
+
     water = background.water_thickness * WATER_MOLECULES_PER_A3
     carbon = background.graphene_layers * GRAPHENE_ATOMS_PER_A2
-    return float(
-        water
-        * (
-            adf_cross_section("O", energy, inner, outer)
-            + 2 * adf_cross_section("H", energy, inner, outer)
-        )
-        + carbon * adf_cross_section("C", energy, inner, outer)
-    )
+    return float(water * (sigma("O") + 2 * sigma("H")) + carbon * sigma("C"))
 
 
 def cross_sections(atoms: Atoms, settings: ImagingSettings) -> np.ndarray:
     """σ [Å²] of every atom for the probe energy and detector annulus of `settings`."""
     p, d = settings.probe, settings.detector
     table = {
-        s: adf_cross_section(s, p.energy, d.inner, d.outer)
+        s: adf_cross_section(s, p.energy, d.inner, d.outer, p.semiangle)
         for s in set(atoms.get_chemical_symbols())
     }
     return np.array([table[s] for s in atoms.get_chemical_symbols()])
@@ -155,7 +162,7 @@ def simulate_adf(
         )
     image, m = fine_image(xy[inside], sigma[inside], s)
     data = image[::m, ::m].copy()
-    b = background_fraction(s.background, s.probe.energy, s.detector.inner, s.detector.outer)
+    b = background_fraction(s.background, s.probe, s.detector)
     if background:
         data += b
     return Image(

@@ -58,16 +58,16 @@ def test_trajectory_to_tiff_with_provenance(tmp_path, trajectory):
 
 
 def test_noise_free_npy_sums_to_the_cross_sections(tmp_path, trajectory):
-    from aucluster.imaging import adf_cross_section, background_fraction
-    from aucluster.imaging.settings import BackgroundSettings
+    from aucluster.imaging import ImagingSettings, adf_cross_section, background_fraction
 
     out = tmp_path / "clean.npy"
     result = run("image", trajectory, "-o", out, "--size", 96, "--no-noise", "--index", "0")
     assert result.exit_code == 0, result.output
     data = np.load(out)
-    b = background_fraction(BackgroundSettings(), 200e3, 70.0, 200.0)
+    defaults = ImagingSettings()
+    b = background_fraction(defaults.background, defaults.probe, defaults.detector)
     total = (data - b).sum() * 0.2**2
-    assert total == pytest.approx(55 * adf_cross_section("Au", 200e3, 70.0, 200.0), rel=1e-9)
+    assert total == pytest.approx(55 * adf_cross_section("Au", 200e3, 70.0, 200.0, 25.0), rel=1e-9)
 
 
 def test_png_and_gif(tmp_path, trajectory):

@@ -101,8 +101,8 @@ PARAMETRISATION_RTOL = 0.03
 )
 @pytest.mark.parametrize(("inner", "outer"), [(70.0, 200.0), (40.0, 100.0), (100.0, 250.0)])
 def test_cross_section_ratios_match_kirkland(first, second, inner, outer):
-    ours = adf_cross_section(first, 200e3, inner, outer) / adf_cross_section(
-        second, 200e3, inner, outer
+    ours = adf_cross_section(first, 200e3, inner, outer, model="born") / adf_cross_section(
+        second, 200e3, inner, outer, model="born"
     )
     theirs = _sigma_kirkland(first, 200e3, inner, outer) / _sigma_kirkland(
         second, 200e3, inner, outer
@@ -112,11 +112,29 @@ def test_cross_section_ratios_match_kirkland(first, second, inner, outer):
 
 def test_detector_angle_dependence_matches_kirkland():
     for symbol in ("Au", "C"):
-        ours = adf_cross_section(symbol, 200e3, 100, 200) / adf_cross_section(
-            symbol, 200e3, 50, 200
+        ours = adf_cross_section(symbol, 200e3, 100, 200, model="born") / adf_cross_section(
+            symbol, 200e3, 50, 200, model="born"
         )
         theirs = _sigma_kirkland(symbol, 200e3, 100, 200) / _sigma_kirkland(symbol, 200e3, 50, 200)
         assert ours == pytest.approx(theirs, rel=PARAMETRISATION_RTOL)
+
+
+def test_eikonal_cross_section_is_born_for_light_atoms_and_below_it_for_gold():
+    # Phase-object scattering → first Born when the phase is weak (carbon: peak phase ≪ 1
+    # outside the nucleus); for gold the strong phase saturates |e^{iφ} − 1| ≤ 2.
+    for semiangle in (0.0, 25.0):
+        carbon = [adf_cross_section("C", 200e3, 70, 200, semiangle, m) for m in ("eikonal", "born")]
+        gold = [adf_cross_section("Au", 200e3, 70, 200, semiangle, m) for m in ("eikonal", "born")]
+        assert carbon[0] == pytest.approx(carbon[1], rel=0.01)
+        assert gold[0] < 0.8 * gold[1]
+    # Σ over the disc of probe tilts: the detector response averages to the annulus area.
+    from aucluster.imaging.crosssections import detector_response
+
+    q = np.linspace(0, 20, 40001)
+    for aperture in (0.0, 1.0):
+        response = detector_response(q, 2.0, 8.0, aperture)
+        integral = 2 * np.pi * np.trapezoid(response * q, q)
+        assert integral == pytest.approx(np.pi * (8.0**2 - 2.0**2), rel=1e-3)
 
 
 def test_scattering_factor_reaches_the_mott_bethe_rutherford_limit():
@@ -147,7 +165,7 @@ def test_image_integrates_to_the_sum_of_cross_sections_and_is_linear():
     atoms = build_octahedron(6, 2)
     atoms.positions += np.random.default_rng(1).normal(0, 0.3, atoms.positions.shape)
     image = simulate_adf(atoms, SETTINGS)
-    sigma_sum = len(atoms) * adf_cross_section("Au", 200e3, 70.0, 200.0)
+    sigma_sum = len(atoms) * adf_cross_section("Au", 200e3, 70.0, 200.0, 25.0)
     assert image.data.sum() * 0.2**2 == pytest.approx(sigma_sum, rel=1e-10)
     # Linearity: the image of all atoms is the sum of the images of two halves (same frame).
     centre = 0.5 * (atoms.positions[:, :2].min(axis=0) + atoms.positions[:, :2].max(axis=0))
@@ -164,19 +182,22 @@ def test_heavier_atoms_are_brighter_by_their_cross_section_ratio():
     for symbol in ("Au", "Ag"):
         atoms = Atoms(symbol, positions=[[0.0, 0.0, 0.0]])
         single[symbol] = simulate_adf(atoms, SETTINGS).data.max()
-    ratio = adf_cross_section("Au", 200e3, 70, 200) / adf_cross_section("Ag", 200e3, 70, 200)
+    ratio = adf_cross_section("Au", 200e3, 70, 200, 25) / adf_cross_section(
+        "Ag", 200e3, 70, 200, 25
+    )
     assert single["Au"] / single["Ag"] == pytest.approx(ratio, rel=1e-9)
 
 
 def test_background_of_the_liquid_cell():
     settings = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(64, 64)))
     empty = simulate_adf(Atoms("Au", positions=[[0, 0, 0]])[:0], settings)
-    b = background_fraction(settings.background, 200e3, 70.0, 200.0)
+    b = background_fraction(settings.background, settings.probe, settings.detector)
     np.testing.assert_allclose(empty.data, b)
     # Two graphene layers add 2 × 0.382 C atoms per Å² (a = 2.46 Å lattice).
     more = BackgroundSettings(water_thickness=200.0, graphene_layers=4)
-    extra = background_fraction(more, 200e3, 70.0, 200.0) - b
-    assert extra == pytest.approx(2 * 0.3816 * adf_cross_section("C", 200e3, 70, 200), rel=1e-3)
+    extra = background_fraction(more, settings.probe, settings.detector) - b
+    carbon = adf_cross_section("C", 200e3, 70, 200, 25)
+    assert extra == pytest.approx(2 * 0.3816 * carbon, rel=1e-3)
 
 
 def test_structure_outside_the_field_of_view_is_refused_or_dropped():
