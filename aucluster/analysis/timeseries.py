@@ -38,8 +38,10 @@ def frame_time_ps(atoms: Atoms) -> float:
 
 
 def check_lindemann_window(lindemann_window: int) -> None:
-    if int(lindemann_window) != lindemann_window or lindemann_window < 0:
-        raise ParameterError(f"lindemann_window = {lindemann_window!r}: an integer ≥ 0 (0 = off)")
+    if int(lindemann_window) != lindemann_window or lindemann_window < 0 or lindemann_window == 1:
+        raise ParameterError(
+            f"lindemann_window = {lindemann_window!r}: 0 (off) or an integer ≥ 2 (frames per block)"
+        )
 
 
 def analyze_trajectory(
@@ -72,7 +74,7 @@ def analyze_trajectory(
         row: dict[str, float | int | str] = {"frame": index, "time_ps": frame_time_ps(atoms)}
         row |= analysis.summary()
         row["lindemann_index"] = float("nan")
-        if lindemann_window >= 2:
+        if lindemann_window:
             block.append((atoms.positions.copy(), particle))
             if len(block) == lindemann_window:
                 row["lindemann_index"] = _block_lindemann(block)

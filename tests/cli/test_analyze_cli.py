@@ -106,6 +106,7 @@ def test_bad_settings_are_refused(tmp_path):
         ("--rmsd-max", 0, "rmsd_max"),
         ("--bond-cutoff", -1, "bond_cutoff"),
         ("--lindemann-window", -2, "lindemann_window"),
+        ("--lindemann-window", 1, "lindemann_window"),
     ):
         result = CliRunner().invoke(
             main, ["analyze", str(source), "-o", str(tmp_path / "o"), option, str(value)]
