@@ -7,7 +7,6 @@ extra (rosettasciio, tifffile, h5py).
 """
 
 import gc
-import logging
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,6 @@ import numpy as np
 
 from aucluster.errors import ParameterError
 from aucluster.imaging.image import Image
-
-log = logging.getLogger(__name__)
 
 #: Reader module of rosettasciio per file extension.
 READERS = {

@@ -19,7 +19,6 @@ off axis, but 37 % low on [110], where channelling along the columns scatters mo
 angles than independent atoms do.
 """
 
-import logging
 import math
 import warnings
 from dataclasses import asdict
@@ -37,8 +36,6 @@ from aucluster.imaging.settings import (
     ImagingSettings,
     ProbeSettings,
 )
-
-log = logging.getLogger(__name__)
 
 #: Finest-grid spacing bound [Å] (DESIGN: deposit on a grid ≤ 0.1 Å).
 MAX_GRID_SPACING = 0.1

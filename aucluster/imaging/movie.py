@@ -6,7 +6,6 @@ frame's dose. The field of view stays where it was for the first snapshot (the s
 follow the particle), and the orientation may turn slowly about an axis in the image plane.
 """
 
-import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,8 +20,6 @@ from aucluster.imaging.adf import simulate_adf
 from aucluster.imaging.image import Image, stack
 from aucluster.imaging.orientation import oriented
 from aucluster.imaging.settings import ImagingSettings
-
-log = logging.getLogger(__name__)
 
 
 def simulate_movie(
