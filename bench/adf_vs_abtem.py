@@ -8,7 +8,7 @@ incoherent model would need), total intensity ratio ours/abTEM, and the column (
 intensities compared atom column by atom column. Writes a figure and a JSON of the numbers.
 
     python bench/adf_vs_abtem.py [--phonons 2] [--interpolation 3] [-o docs/figures]
-    (needs the abtem extra; ~20 minutes per orientation on two cores)
+    (needs the abtem extra; ~12 minutes per orientation on two cores)
 """
 
 import argparse
