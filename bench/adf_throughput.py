@@ -17,17 +17,10 @@ import time
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from timing import best_seconds  # bench/ is on sys.path
+
 from aucluster.imaging import BackgroundSettings, ImagingSettings, ScanSettings, simulate_adf
 from aucluster.structures import build_cuboctahedron, build_fcc_sphere
-
-
-def best(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -38,7 +31,7 @@ def main() -> None:
     big = build_fcc_sphere(27.0)
     frame = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(512, 512)))
     simulate_adf(big, frame)  # fills the probe cache
-    t_frame = best(lambda: simulate_adf(big, frame), args.repeats)
+    t_frame = best_seconds(lambda: simulate_adf(big, frame), args.repeats)
     print(f"(a) {len(big)} atoms, 512×512 frame: {t_frame * 1e3:.1f} ms (target ≤ 50 ms)")
 
     small = build_cuboctahedron(5)
@@ -47,7 +40,7 @@ def main() -> None:
         background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
     )
     simulate_adf(small, settings)
-    t_ours = best(lambda: simulate_adf(small, settings), args.repeats)
+    t_ours = best_seconds(lambda: simulate_adf(small, settings), args.repeats)
     try:
         import abtem
         import dask

@@ -15,12 +15,12 @@ grains, faults, segmentation, motif).
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("OVITO_THREAD_COUNT", "1")
 
 import numpy as np
 from ase import Atoms
+from timing import best_seconds  # bench/ is on sys.path
 
 from aucluster.analysis import adaptive_cna, analyze_frame
 from aucluster.structures import build_fcc_sphere, build_octahedron
@@ -37,15 +37,6 @@ def ovito_labels(atoms: Atoms) -> np.ndarray:
         CommonNeighborAnalysisModifier(mode=CommonNeighborAnalysisModifier.Mode.AdaptiveCutoff)
     )
     return np.asarray(pipeline.compute().particles["Structure Type"])
-
-
-def best_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

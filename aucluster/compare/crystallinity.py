@@ -127,11 +127,11 @@ def fringe_sets(image: Image, settings: FFTSettings | None = None) -> Crystallin
         max_spots=64,
     )
     sets: list[FringeSet] = []
-    lattice = [spot for spot in spots if _family(spot, s.tolerance) is not None]
-    strongest = max((spot.strength for spot in lattice), default=0.0)
-    for spot in lattice:
-        family = _family(spot, s.tolerance)
-        if family is None or spot.strength < s.min_relative * strongest:
+    families = [(spot, _family(spot, s.tolerance)) for spot in spots]
+    lattice = [(spot, family) for spot, family in families if family is not None]
+    strongest = max((spot.strength for spot, _ in lattice), default=0.0)
+    for spot, family in lattice:
+        if spot.strength < s.min_relative * strongest:
             continue
         direction = spot.angle_deg % 180.0
         duplicate = any(

@@ -22,6 +22,7 @@ angles than independent atoms do.
 import math
 import warnings
 from dataclasses import asdict
+from functools import cache
 
 import numpy as np
 from ase import Atoms
@@ -104,18 +105,21 @@ def fine_image(
         for dv, wv in ((0, 1.0 - fv), (1, fv)):
             flat = ((iv + dv) % shape[0]) * shape[1] + (iu + du) % shape[1]
             grid += np.bincount(flat, weights=sigma * wu * wv, minlength=grid.size)
-    transfer = _gridded_transfer(settings, shape, h)
+    transfer = _gridded_transfer(settings.probe, shape, h)
     image = np.fft.irfft2(np.fft.rfft2(grid.reshape(shape)) * transfer, s=shape) / h**2
     return image, m
 
 
-def _gridded_transfer(settings: ImagingSettings, shape: tuple[int, int], h: float) -> np.ndarray:
-    """Probe transfer divided by the cloud-in-cell smoothing sinc²(k_x h)·sinc²(k_y h)."""
-    transfer = probe_transfer(settings.probe, shape, h)
+@cache
+def _gridded_transfer(probe: ProbeSettings, shape: tuple[int, int], h: float) -> np.ndarray:
+    """Probe transfer divided by the cloud-in-cell smoothing sinc²(k_x h)·sinc²(k_y h);
+    cached like the probe transfer, so the frames of a movie do not redo the division."""
     ky = np.fft.fftfreq(shape[0], h)[:, None]
     kx = np.fft.rfftfreq(shape[1], h)[None, :]
     cic = (np.sinc(kx * h) * np.sinc(ky * h)) ** 2
-    return transfer / cic
+    transfer = probe_transfer(probe, shape, h) / cic
+    transfer.setflags(write=False)
+    return transfer
 
 
 def simulate_adf(

@@ -111,6 +111,15 @@ def _scale_bar_nm(width_A: float) -> float:
     return 100.0
 
 
+def _colour_limits(values: np.ndarray) -> tuple[float, float]:
+    """Display range: 0.5th to 99.8th percentile (a few hot pixels do not wash the frame
+    out), the full range when those coincide."""
+    low, high = np.percentile(values, [0.5, 99.8])
+    if high <= low:
+        return float(values.min()), float(values.max()) + 1e-12
+    return float(low), float(high)
+
+
 def _draw(ax, frame: np.ndarray, pixel_size: float, cmap: str, limits, label: str):
     ny, nx = frame.shape
     artist = ax.imshow(frame, cmap=cmap, vmin=limits[0], vmax=limits[1], interpolation="nearest")
@@ -144,9 +153,7 @@ def write_animation(
     frames = image.data if image.is_movie else image.data[None]
     dt = image.frame_time_s or 0.5
     rate = max(1, round(fps if fps is not None else 1.0 / dt))  # writers take whole fps
-    limits = np.percentile(frames, [0.5, 99.8])
-    if limits[1] <= limits[0]:
-        limits = (float(frames.min()), float(frames.max()) + 1e-12)
+    limits = _colour_limits(frames)
     ny, nx = image.frame_shape
     fig, ax = plt.subplots(figsize=(4.0, 4.0 * ny / nx), dpi=100)
     fig.subplots_adjust(0, 0, 1, 1)
@@ -188,9 +195,7 @@ def write_png(image: Image, path: str | Path, *, cmap: str = "inferno") -> Path:
     from aucluster.store import atomic_output
 
     frame = image.data[0] if image.is_movie else image.data
-    limits = np.percentile(frame, [0.5, 99.8])
-    if limits[1] <= limits[0]:
-        limits = (float(frame.min()), float(frame.max()) + 1e-12)
+    limits = _colour_limits(frame)
     ny, nx = frame.shape
     fig, ax = plt.subplots(figsize=(5.0, 5.0 * ny / nx), dpi=120)
     fig.subplots_adjust(0, 0, 1, 1)

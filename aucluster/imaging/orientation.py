@@ -9,6 +9,7 @@ from ase import Atoms
 from scipy.spatial.transform import Rotation
 
 from aucluster.errors import ParameterError
+from aucluster.structures.packing import random_rotation
 
 
 def zone_axis_rotation(zone_axis, in_plane_deg: float = 0.0) -> Rotation:
@@ -50,7 +51,7 @@ def orientation_rotation(
             raise ParameterError(f"Euler angles {euler_deg!r}: need three numbers [deg]")
         return turn * Rotation.from_euler("zxz", angles, degrees=True)
     if seed is not None:
-        return turn * Rotation.random(random_state=np.random.default_rng(seed))
+        return turn * Rotation.from_matrix(random_rotation(np.random.default_rng(seed)))
     return turn
 
 
