@@ -49,8 +49,9 @@ def _register() -> None:
     from aucluster.cli.info import info
     from aucluster.cli.md import md
     from aucluster.cli.series import series
+    from aucluster.cli.stability import stability
 
-    for command in (analyze, build, compare, image, info, md, series):
+    for command in (analyze, build, compare, image, info, md, series, stability):
         main.add_command(command)
 
 

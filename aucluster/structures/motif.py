@@ -8,6 +8,7 @@ class Motif(StrEnum):
 
     MONOMER = "monomer"
     ICOSAHEDRON = "icosahedron"
+    VACANCY_ICOSAHEDRON = "vacancy-icosahedron"
     INO_DECAHEDRON = "ino-decahedron"
     MARKS_DECAHEDRON = "marks-decahedron"
     CUBOCTAHEDRON = "cuboctahedron"

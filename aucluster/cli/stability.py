@@ -1,0 +1,177 @@
+"""`aucluster stability`: relax the motif families, store them in an ASE database, and write
+the table (CSV), the class fits and crossovers (CSV) and the Δ / Δ2E figure (PNG)."""
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import click
+
+from aucluster.parallel import dask_available, default_workers
+from aucluster.potentials import Potential
+from aucluster.stability.candidates import TABLE_MOTIFS, check_max_atoms, parse_motifs
+from aucluster.stability.relax import DEFAULT_FMAX, check_fmax
+from aucluster.stability.summary import (
+    TableSummary,
+    plot_table,
+    summarise,
+    write_crossovers_csv,
+    write_fits_csv,
+    write_table_csv,
+)
+from aucluster.stability.table import (
+    DEFAULT_POINT_GROUP_MAX_ATOMS,
+    check_database,
+    compute_table,
+)
+from aucluster.store import atomic_output, check_writable, write_provenance
+from aucluster.store.provenance import provenance_record
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(f"{path.stem}_{suffix}{path.suffix}")
+
+
+@click.command()
+@click.option(
+    "--potential",
+    type=click.Choice([str(p) for p in Potential]),
+    default="emt",
+    show_default=True,
+    help="asap3 EMT or Gupta (Baletto's Au).",
+)
+@click.option(
+    "--motifs",
+    default="all",
+    show_default=True,
+    help="Comma-separated motif families, or 'all': " + ", ".join(str(m) for m in TABLE_MOTIFS),
+)
+@click.option(
+    "--max-atoms", type=int, default=1000, show_default=True, help="Largest cluster [atoms], ≥ 13."
+)
+@click.option(
+    "--db",
+    "database",
+    default="stability.db",
+    show_default=True,
+    help="ASE database: an SQLite file (created if missing) or a postgresql:// URL. Rows "
+    "already there are reused, not relaxed again.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("stability.csv"),
+    show_default=True,
+    help="The table; crossovers and fits go to NAME_crossovers.csv and NAME_fits.csv beside it.",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Δ and Δ2E figure (PNG).",
+)
+@click.option(
+    "--fmax",
+    type=float,
+    default=DEFAULT_FMAX,
+    show_default=True,
+    help="Force criterion of the FIRE relaxations [eV/Å].",
+)
+@click.option(
+    "--point-group-max-atoms",
+    type=int,
+    default=DEFAULT_POINT_GROUP_MAX_ATOMS,
+    show_default=True,
+    help="Compute point groups (pymatgen) up to this size [atoms]; larger ones are left blank.",
+)
+@click.option(
+    "--workers",
+    type=int,
+    help="Dask worker processes on this machine [default: every core available, or 1 "
+    "without Dask].",
+)
+@click.option(
+    "--scheduler",
+    help="Address of a running Dask scheduler (tcp://host:8786) instead of a local cluster.",
+)
+def stability(
+    potential: str,
+    motifs: str,
+    max_atoms: int,
+    database: str,
+    csv_path: Path,
+    plot_path: Path | None,
+    fmax: float,
+    point_group_max_atoms: int,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Relax every member of the motif families up to --max-atoms, compute Δ, Δ2E, the lowest
+    motif per size and the crossover sizes. Interrupt it at any time: a rerun relaxes only
+    what is missing from the database."""
+    motif_list = parse_motifs(motifs)
+    check_max_atoms(max_atoms)
+    check_fmax(fmax)
+    for path in (csv_path, _sibling(csv_path, "crossovers"), _sibling(csv_path, "fits"), plot_path):
+        if path is not None:
+            check_writable(path)
+    check_database(database)
+    if workers is None and scheduler is None:
+        workers = default_workers() if dask_available() else 1
+        if workers == 1 and default_workers() > 1:
+            click.echo(
+                "Dask is not installed: relaxing serially (pip install 'aucluster[parallel]')",
+                err=True,
+            )
+
+    bar = click.progressbar(length=1, label=f"relaxing ({potential})", show_pos=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    with bar:
+        run = compute_table(
+            database,
+            potential=potential,
+            motifs=motif_list,
+            max_atoms=max_atoms,
+            fmax=fmax,
+            point_group_max_atoms=point_group_max_atoms,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    summary = summarise(run.rows)
+    settings = {
+        "potential": potential,
+        "motifs": [str(m) for m in motif_list],
+        "max_atoms": max_atoms,
+        "fmax_eV_per_A": fmax,
+        "database": database,
+        "bulk_lattice_constant_A": run.bulk.lattice_constant_A,
+        "bulk_energy_per_atom_eV": run.bulk.energy_per_atom_eV,
+    }
+    record = provenance_record(settings=settings)
+    outputs: list[tuple[Path, Callable[[TableSummary, Path], None]]] = [
+        (csv_path, write_table_csv),
+        (_sibling(csv_path, "crossovers"), write_crossovers_csv),
+        (_sibling(csv_path, "fits"), write_fits_csv),
+    ]
+    if plot_path is not None:
+        title = f"Au, {potential.upper()}: {len(run.rows)} clusters up to {max_atoms} atoms"
+        outputs.append((plot_path, partial(plot_table, title=title)))
+    for path, writer in outputs:
+        with atomic_output(path) as tmp:
+            writer(summary, tmp)
+        write_provenance(path, record)
+    click.echo(
+        f"{len(run.rows)} clusters ({run.relaxed} relaxed now, {run.reused} from {database}); "
+        f"ε_bulk = {run.bulk.energy_per_atom_eV:.5f} eV at a0 = {run.bulk.lattice_constant_A:.4f} Å"
+    )
+    for c in summary.crossovers:
+        if c.lowest:
+            where = "extrapolated" if c.extrapolated else "within the table"
+            click.echo(f"crossover {c.below} → {c.above} at N ≈ {c.n_atoms:.0f} ({where})")
+    click.echo(f"→ {', '.join(str(p) for p, _ in outputs)}")

@@ -1,0 +1,88 @@
+"""Spread independent tasks over Dask: a `LocalCluster` by default, a scheduler when given.
+
+No home-made job queue: one process per worker (asap3 holds the GIL), one thread each. With
+one worker and no scheduler the tasks run in this process and Dask is not needed.
+"""
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from aucluster.errors import ParameterError
+
+
+class DaskMissingError(ParameterError):
+    """Parallel work was asked for without Dask installed."""
+
+
+def dask_available() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_workers() -> int:
+    """Cores this process may use (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int | None) -> int:
+    n = default_workers() if workers is None else workers
+    if int(n) != n or n < 1:
+        raise ParameterError(f"workers = {workers!r}: must be an integer ≥ 1")
+    return int(n)
+
+
+def map_unordered(
+    func: Callable[..., Any],
+    items: Sequence[Any],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    **kwargs: Any,
+) -> Iterator[tuple[int, Any]]:
+    """Yield (index, func(items[index], **kwargs)) as tasks finish, in any order.
+
+    `scheduler`: address of a running Dask scheduler (e.g. ``tcp://host:8786``, or one
+    started by dask-jobqueue); otherwise a `LocalCluster` of `workers` processes (default:
+    the cores available) is started and closed here. ``workers=1`` without a scheduler runs
+    serially in this process.
+    """
+    n_workers = check_workers(workers)
+    if scheduler is None and n_workers == 1:
+        for index, item in enumerate(items):
+            yield index, func(item, **kwargs)
+        return
+    if not dask_available():
+        raise DaskMissingError(
+            "parallel work needs Dask: pip install 'aucluster[parallel]' (or use one worker)"
+        )
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    else:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+    try:
+        futures = {
+            client.submit(func, item, pure=False, **kwargs): index
+            for index, item in enumerate(items)
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

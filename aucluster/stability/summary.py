@@ -1,0 +1,198 @@
+"""A table read as researchers read it: lowest motif per size, Δ2E, class fits, crossovers,
+written as CSV (units in the column names) and drawn as the classic Δ-against-N^(1/3) figure."""
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aucluster.stability.candidates import MOTIF_CLASS
+from aucluster.stability.energetics import (
+    Crossover,
+    LinearFit,
+    crossovers,
+    envelope,
+    fit_class,
+    lowest_per_size,
+    second_difference,
+)
+from aucluster.stability.table import TableRow
+from aucluster.structures.motif import Motif
+
+#: Columns of the table CSV, units in the names.
+TABLE_COLUMNS = (
+    "n_atoms",
+    "motif",
+    "structural_class",
+    "parameters",
+    "potential",
+    "energy_eV",
+    "energy_per_atom_eV",
+    "delta_eV",
+    "lowest_at_size",
+    "delta2_energy_eV",
+    "point_group",
+    "relax_steps",
+    "converged",
+)
+CROSSOVER_COLUMNS = ("below", "above", "n_atoms", "extrapolated", "changes_lowest_class")
+FIT_COLUMNS = (
+    "structural_class",
+    "intercept_eV",
+    "slope_eV",
+    "n_points",
+    "n_atoms_min",
+    "n_atoms_max",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableSummary:
+    """`delta2` uses only the class envelopes (the compact shapes): a size held only by a long
+    thin decahedron would make Δ2E of its neighbours meaningless."""
+
+    rows: list[TableRow]
+    lowest: dict[int, int]  # size → index into rows
+    delta2: dict[int, float]  # size → Δ2E [eV]
+    fits: list[LinearFit]
+    crossovers: list[Crossover]
+
+
+def summarise(rows: Sequence[TableRow]) -> TableSummary:
+    rows = list(rows)
+    fits = []
+    on_envelope: list[TableRow] = []
+    for name in dict.fromkeys(MOTIF_CLASS.values()):
+        members = [r for r in rows if MOTIF_CLASS[Motif(r.motif)] == name]
+        sizes, deltas = [r.n_atoms for r in members], [r.delta_eV for r in members]
+        on_envelope.extend(members[i] for i in envelope(sizes, deltas))
+        fit = fit_class(name, sizes, deltas)
+        if fit is not None:
+            fits.append(fit)
+    return TableSummary(
+        rows=rows,
+        lowest=lowest_per_size([r.n_atoms for r in rows], [r.energy_eV for r in rows]),
+        delta2=second_difference(
+            [r.n_atoms for r in on_envelope], [r.energy_eV for r in on_envelope]
+        ),
+        fits=fits,
+        crossovers=crossovers(fits),
+    )
+
+
+def write_table_csv(summary: TableSummary, path: Path) -> None:
+    lowest = set(summary.lowest.values())
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TABLE_COLUMNS)
+        for i, r in enumerate(summary.rows):
+            is_lowest = i in lowest
+            d2 = summary.delta2.get(r.n_atoms) if is_lowest else None
+            writer.writerow(
+                [
+                    r.n_atoms,
+                    r.motif,
+                    MOTIF_CLASS[Motif(r.motif)],
+                    r.parameters,
+                    r.potential,
+                    f"{r.energy_eV:.6f}",
+                    f"{r.energy_per_atom_eV:.6f}",
+                    f"{r.delta_eV:.6f}",
+                    int(is_lowest),
+                    "" if d2 is None else f"{d2:.6f}",
+                    r.point_group,
+                    r.relax_steps,
+                    int(r.converged),
+                ]
+            )
+
+
+def write_crossovers_csv(summary: TableSummary, path: Path) -> None:
+    """Two blocks in one file would confuse readers: crossovers here, fits in `write_fits_csv`."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CROSSOVER_COLUMNS)
+        for c in summary.crossovers:
+            writer.writerow(
+                [c.below, c.above, f"{c.n_atoms:.1f}", int(c.extrapolated), int(c.lowest)]
+            )
+
+
+def write_fits_csv(summary: TableSummary, path: Path) -> None:
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FIT_COLUMNS)
+        for f in summary.fits:
+            writer.writerow(
+                [
+                    f.name,
+                    f"{f.intercept_eV:.6f}",
+                    f"{f.slope_eV:.6f}",
+                    f.n_points,
+                    round(f.x_range[0] ** 3),
+                    round(f.x_range[1] ** 3),
+                ]
+            )
+
+
+def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
+    """(a) Δ against N^(1/3) per motif, class fits dashed, crossovers marked; (b) Δ2E against N."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6), constrained_layout=True)
+    for motif in dict.fromkeys(r.motif for r in summary.rows):
+        pts = [r for r in summary.rows if r.motif == motif]
+        left.plot(
+            [r.n_atoms ** (1 / 3) for r in pts], [r.delta_eV for r in pts], ".", ms=4, label=motif
+        )
+    x_all = np.array([r.n_atoms ** (1 / 3) for r in summary.rows])
+    xs = np.linspace(x_all.min(), x_all.max(), 50)
+    for fit in summary.fits:
+        left.plot(
+            xs,
+            fit(xs),
+            "--",
+            lw=1.2,
+            color="k" if fit.name == "fcc" else None,
+            label=f"fit: {fit.name}",
+        )
+    best = min(r.delta_eV for r in summary.rows)
+    left.set_ylim(best - 0.05, best + 0.45)  # the competitive shapes; rods run off the top
+    for c in summary.crossovers:
+        if c.extrapolated or not c.lowest:
+            continue
+        x = c.n_atoms ** (1 / 3)
+        left.axvline(x, color="grey", lw=0.8)
+        left.annotate(
+            f"{c.below}→{c.above}\nN≈{c.n_atoms:.0f}",
+            (x, best + 0.43),
+            fontsize=7,
+            ha="center",
+            va="top",
+        )
+    left.set_xlabel("N$^{1/3}$")
+    left.set_ylabel("Δ = (E − N ε$_{bulk}$)/N$^{2/3}$ [eV]")
+    left.set_title("(a) excess energy")
+    left.legend(fontsize=7, ncol=2)
+    if summary.delta2:
+        ns = sorted(summary.delta2)
+        right.plot(ns, [summary.delta2[n] for n in ns], "o-", ms=3)
+        right.axhline(0, color="grey", lw=0.8)
+    else:
+        right.text(
+            0.5,
+            0.5,
+            "no three consecutive sizes in the table",
+            ha="center",
+            transform=right.transAxes,
+        )
+    right.set_xlabel("N")
+    right.set_ylabel("Δ$_2$E [eV]")
+    right.set_title("(b) second difference of the lowest energy")
+    fig.suptitle(title)
+    fig.savefig(path, dpi=120, format="png")
+    plt.close(fig)

@@ -1,0 +1,262 @@
+"""Stability tables in an ASE database: relax every candidate once, keep every result.
+
+Each relaxed cluster is one row (its structure, energy and forces) with key-value pairs
+`table_key, motif, parameters, potential, n_atoms, energy_eV, energy_per_atom_eV, delta_eV,
+bulk_energy_eV, point_group, fmax_eV_per_A, relax_steps, converged`. A row is written as soon
+as its relaxation finishes, so an interrupted table loses at most the clusters in flight, and
+a rerun relaxes only what is missing (`table_key` = potential | motif | parameters | fmax).
+
+The database is an SQLite file by default or any URL `ase.db.connect` takes (a
+``postgresql://`` URL works the same). Its metadata carry `aucluster: stability-table`; an
+ASE database with other rows and no such mark is refused as foreign, never written to.
+"""
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ase import Atoms
+from ase.calculators.singlepoint import SinglePointCalculator
+
+from aucluster.errors import ParameterError
+from aucluster.parallel import map_unordered
+from aucluster.potentials import Potential
+from aucluster.stability.bulk import BulkReference, bulk_reference
+from aucluster.stability.candidates import Candidate, candidates, check_max_atoms, parse_motifs
+from aucluster.stability.energetics import excess_energy
+from aucluster.stability.relax import DEFAULT_FMAX, DEFAULT_MAX_STEPS, check_fmax, relax
+from aucluster.structures.motif import Motif
+from aucluster.structures.symmetry import point_group
+
+#: Metadata mark of an aucluster stability database.
+TABLE_MARK = {"aucluster": "stability-table", "format": 1}
+#: Point groups above this size are not computed by default (pymatgen: ~1 s at 2,000 atoms).
+DEFAULT_POINT_GROUP_MAX_ATOMS = 300
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableRow:
+    """One relaxed cluster as the table reports it."""
+
+    motif: str
+    parameters: str
+    potential: str
+    n_atoms: int
+    energy_eV: float
+    energy_per_atom_eV: float
+    delta_eV: float
+    point_group: str
+    relax_steps: int
+    converged: bool
+
+
+def table_key(potential: str, candidate: Candidate, fmax: float) -> str:
+    return f"{potential}|{candidate.motif}|{candidate.describe_parameters()}|{fmax:g}"
+
+
+def _is_url(name: str) -> bool:
+    return "://" in name
+
+
+def check_database(name: str | os.PathLike) -> str:
+    """Refuse, before anything is written, a database that cannot be read or is foreign.
+
+    A missing SQLite file is fine (it is created on the first row).
+    """
+    name = str(name)
+    if not _is_url(name):
+        path = Path(name)
+        if path.is_dir():
+            raise ParameterError(f"database {name!r} is a directory, not an SQLite file")
+        if not path.exists():
+            if not path.parent.exists():
+                raise ParameterError(
+                    f"database {name!r}: directory {str(path.parent)!r} is missing"
+                )
+            return name
+        with open(path, "rb") as handle:
+            if handle.read(16) != _SQLITE_HEADER:
+                raise ParameterError(
+                    f"database {name!r} is not an SQLite file (an ASE database: .db, or a "
+                    "postgresql:// URL)"
+                )
+
+    try:
+        with _connect(name) as db:
+            metadata = db.metadata
+            count = db.count()
+    except Exception as exc:  # sqlite3, psycopg2 and ase errors alike
+        raise ParameterError(f"cannot read database {name!r}: {exc}") from None
+    if metadata.get("aucluster") != TABLE_MARK["aucluster"] and (count or metadata):
+        raise ParameterError(
+            f"database {name!r} is not an aucluster stability table ({count} foreign rows); "
+            "choose another file"
+        )
+    return name
+
+
+def _connect(name: str):
+    import ase.db
+
+    return ase.db.connect(name) if _is_url(name) else ase.db.connect(name, type="db")
+
+
+def done_keys(name: str) -> set[str]:
+    """`table_key`s already in the database (empty if it does not exist yet)."""
+    if not _is_url(name) and not Path(name).exists():
+        return set()
+    with _connect(name) as db:
+        return {row.table_key for row in db.select(columns=["key_value_pairs"])}
+
+
+def relax_candidate(
+    candidate: Candidate,
+    *,
+    potential: str,
+    element: str,
+    a0: float,
+    fmax: float,
+    max_steps: int,
+    point_group_max_atoms: int,
+) -> dict[str, Any]:
+    """Build and relax one candidate (a Dask task: inputs and output are small and picklable)."""
+    relaxed = relax(candidate.build(element, a0), potential, fmax=fmax, max_steps=max_steps)
+    group = point_group(relaxed.atoms) if len(relaxed.atoms) <= point_group_max_atoms else ""
+    return {
+        "numbers": relaxed.atoms.numbers,
+        "positions": relaxed.atoms.positions,
+        "cell": np.asarray(relaxed.atoms.cell),
+        "energy_eV": relaxed.energy_eV,
+        "n_steps": relaxed.n_steps,
+        "converged": relaxed.converged,
+        "point_group": group,
+    }
+
+
+def _write_row(
+    db, candidate: Candidate, result: dict, potential: str, fmax: float, ref: BulkReference
+) -> None:
+    atoms = Atoms(numbers=result["numbers"], positions=result["positions"], cell=result["cell"])
+    atoms.calc = SinglePointCalculator(atoms, energy=result["energy_eV"])
+    n = len(atoms)
+    db.write(
+        atoms,
+        table_key=table_key(potential, candidate, fmax),
+        motif=str(candidate.motif),
+        parameters=candidate.describe_parameters(),
+        potential=potential,
+        n_atoms=n,
+        energy_eV=result["energy_eV"],
+        energy_per_atom_eV=result["energy_eV"] / n,
+        delta_eV=excess_energy(result["energy_eV"], n, ref.energy_per_atom_eV),
+        bulk_energy_eV=ref.energy_per_atom_eV,
+        point_group=result["point_group"],
+        fmax_eV_per_A=fmax,
+        relax_steps=int(result["n_steps"]),
+        converged=bool(result["converged"]),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableRun:
+    """What `compute_table` did: the rows of the requested table and how many it relaxed."""
+
+    rows: list[TableRow]
+    relaxed: int
+    reused: int
+    bulk: BulkReference
+
+
+def compute_table(
+    database: str | os.PathLike,
+    *,
+    potential: Potential | str = Potential.EMT,
+    motifs: Sequence[Motif | str] | str = "all",
+    max_atoms: int = 2000,
+    element: str = "Au",
+    fmax: float = DEFAULT_FMAX,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    point_group_max_atoms: int = DEFAULT_POINT_GROUP_MAX_ATOMS,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TableRun:
+    """Relax every candidate not yet in `database` and return the whole requested table.
+
+    `motifs` is a list or comma-separated names, or "all". `progress(done, total)` is called
+    after each relaxation. Bad input raises `ParameterError` before the database is touched.
+    """
+    potential = str(_check_potential(potential))
+    motif_list = parse_motifs(motifs)
+    check_max_atoms(max_atoms)
+    fmax = check_fmax(fmax)
+    name = check_database(database)
+    wanted = candidates(motif_list, max_atoms)
+    ref = bulk_reference(potential, element)
+    done = done_keys(name)
+    todo = [c for c in wanted if table_key(potential, c, fmax) not in done]
+    todo.sort(key=lambda c: -c.n_atoms)  # largest first: the last tasks are the short ones
+    if progress is not None:
+        progress(0, len(todo))
+    if todo:
+        with _connect(name) as db:
+            if db.metadata.get("aucluster") != TABLE_MARK["aucluster"]:
+                db.metadata = {**TABLE_MARK, "element": element}
+        tasks = map_unordered(
+            relax_candidate,
+            todo,
+            workers=workers,
+            scheduler=scheduler,
+            potential=potential,
+            element=element,
+            a0=ref.lattice_constant_A,
+            fmax=fmax,
+            max_steps=max_steps,
+            point_group_max_atoms=point_group_max_atoms,
+        )
+        for count, (index, result) in enumerate(tasks, start=1):
+            with _connect(name) as db:
+                _write_row(db, todo[index], result, potential, fmax, ref)
+            if progress is not None:
+                progress(count, len(todo))
+    rows = read_table(
+        name, potential=potential, keys={table_key(potential, c, fmax) for c in wanted}
+    )
+    return TableRun(rows=rows, relaxed=len(todo), reused=len(wanted) - len(todo), bulk=ref)
+
+
+def _check_potential(potential) -> Potential:
+    try:
+        return Potential(potential)
+    except ValueError:
+        allowed = ", ".join(str(p) for p in Potential)
+        raise ParameterError(f"unknown potential {potential!r}: allowed are {allowed}") from None
+
+
+def read_table(name: str, *, potential: str, keys: set[str] | None = None) -> list[TableRow]:
+    """Rows of one potential (optionally only the given table keys), by size then motif."""
+    rows = []
+    with _connect(name) as db:
+        for row in db.select(potential=potential, columns=["key_value_pairs"]):
+            if keys is not None and row.table_key not in keys:
+                continue
+            rows.append(
+                TableRow(
+                    motif=row.motif,
+                    parameters=row.parameters,
+                    potential=row.potential,
+                    n_atoms=int(row.n_atoms),
+                    energy_eV=float(row.energy_eV),
+                    energy_per_atom_eV=float(row.energy_per_atom_eV),
+                    delta_eV=float(row.delta_eV),
+                    point_group=row.point_group,
+                    relax_steps=int(row.relax_steps),
+                    converged=bool(row.converged),
+                )
+            )
+    return sorted(rows, key=lambda r: (r.n_atoms, r.motif, r.parameters))

@@ -1,0 +1,272 @@
+"""Thermodynamics of a potential: caloric curves and cluster melting, the size dependence of
+the melting point, and the bulk melting point by solid–liquid coexistence.
+
+EMT Au melts well below real Au (1,337 K), so cluster melting points are compared as
+T/T_m of the *same* potential, with T_m from `bulk_coexistence`.
+
+- Caloric curve: heat a cluster in temperature steps (Langevin, equilibrate then sample at
+  each step, the state carried from step to step) and record the mean potential energy per
+  atom and the Lindemann index of each step.
+- Melting point of a cluster: the step where the potential energy jumps most (the peak of
+  the heat capacity dE/dT), ± half a temperature step; the Lindemann index crossing 0.1 is
+  reported beside it.
+- Size dependence (Pawlow / Gibbs–Thomson): T_m(N) = T_bulk (1 − c N^(−1/3)), fitted by
+  least squares, so T_bulk from clusters alone can be set against the coexistence value.
+- Bulk: a periodic crystal slab (x, y at the crystal's zero-pressure lattice constant at that
+  temperature) between two liquid layers with free surfaces along z (so the liquid is at zero
+  pressure), run microcanonically: latent heat drives the temperature to the melting point as
+  the interfaces move (Morris et al., Phys. Rev. B 49, 3109 (1994)). T_m is the mean
+  temperature of the second half, its uncertainty the spread of block means; the run counts
+  only if both phases survive.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ase import Atoms, units
+from ase.build import bulk
+
+from aucluster.analysis.cna import adaptive_cna
+from aucluster.analysis.events import lindemann_index
+from aucluster.errors import ParameterError
+from aucluster.potentials import Potential, make_potential
+from aucluster.stability.bulk import bulk_reference
+
+#: Lindemann index above which a cluster counts as liquid.
+LINDEMANN_MELT = 0.1
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaloricCurve:
+    """One heating run: arrays over the temperature steps."""
+
+    n_atoms: int
+    temperature_K: np.ndarray
+    energy_per_atom_eV: np.ndarray  # mean potential energy per atom in the sampling window
+    energy_std_eV: np.ndarray
+    lindemann: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeltingPoint:
+    temperature_K: float
+    uncertainty_K: float
+    lindemann_K: float | None  # where the Lindemann index crosses 0.1 (None if it does not)
+
+
+def _langevin(
+    atoms: Atoms, temperature_K: float, timestep_fs: float, friction_per_fs: float, seed: int
+):
+    from asap3.md.langevin import Langevin_Fast
+
+    return Langevin_Fast(
+        atoms,
+        timestep_fs * units.fs,
+        temperature_K=temperature_K,
+        friction=friction_per_fs / units.fs,
+        seed=seed,
+    )
+
+
+def caloric_curve(
+    atoms: Atoms,
+    temperatures_K,
+    *,
+    potential: Potential | str = Potential.EMT,
+    equilibrate_ps: float = 10.0,
+    sample_ps: float = 10.0,
+    timestep_fs: float = 5.0,
+    friction_per_fs: float = 0.01,
+    sample_interval: int = 20,
+    seed: int = 0,
+    progress=None,
+) -> CaloricCurve:
+    """Heat a copy of `atoms` through `temperatures_K` (increasing); see the module notes."""
+    temps = np.asarray(temperatures_K, dtype=float)
+    if temps.ndim != 1 or len(temps) < 3 or np.any(np.diff(temps) <= 0) or temps[0] <= 0:
+        raise ParameterError("temperatures: give ≥ 3 increasing positive values [K]")
+    if equilibrate_ps < 0 or sample_ps <= 0:
+        raise ParameterError("equilibrate_ps must be ≥ 0 and sample_ps > 0")
+    work = atoms.copy()
+    work.calc = make_potential(potential, set(work.get_chemical_symbols()))
+    rng = np.random.default_rng(seed)
+    masses = work.get_masses()[:, None]
+    work.set_momenta(rng.standard_normal((len(work), 3)) * np.sqrt(masses * units.kB * temps[0]))
+    n_eq = round(equilibrate_ps * 1000 / timestep_fs)
+    n_sample = round(sample_ps * 1000 / timestep_fs)
+    n_blocks = max(n_sample // sample_interval, 2)
+    energy, spread, lind = [], [], []
+    for k, temperature in enumerate(temps):
+        dyn = _langevin(work, temperature, timestep_fs, friction_per_fs, seed * 100_003 + k)
+        dyn.run(n_eq)
+        e, frames = [], []
+        for _ in range(n_blocks):
+            dyn.run(sample_interval)
+            e.append(work.get_potential_energy() / len(work))
+            frames.append(work.positions.copy())
+        energy.append(np.mean(e))
+        spread.append(np.std(e))
+        lind.append(lindemann_index(np.asarray(frames)))
+        if progress is not None:
+            progress(k + 1, len(temps))
+    return CaloricCurve(
+        n_atoms=len(work),
+        temperature_K=temps,
+        energy_per_atom_eV=np.asarray(energy),
+        energy_std_eV=np.asarray(spread),
+        lindemann=np.asarray(lind),
+    )
+
+
+def melting_point(curve: CaloricCurve) -> MeltingPoint:
+    """Largest jump of E(T) between consecutive steps (heat-capacity peak), ± half that step;
+    the Lindemann crossing of 0.1 by linear interpolation."""
+    t, e = curve.temperature_K, curve.energy_per_atom_eV
+    slope = np.diff(e) / np.diff(t)
+    i = int(np.argmax(slope))
+    crossing = None
+    above = np.flatnonzero(curve.lindemann >= LINDEMANN_MELT)
+    if len(above) and above[0] > 0:
+        j = above[0]
+        d0, d1 = curve.lindemann[j - 1], curve.lindemann[j]
+        crossing = float(t[j - 1] + (LINDEMANN_MELT - d0) / (d1 - d0) * (t[j] - t[j - 1]))
+    return MeltingPoint(
+        temperature_K=float(0.5 * (t[i] + t[i + 1])),
+        uncertainty_K=float(0.5 * (t[i + 1] - t[i])),
+        lindemann_K=crossing,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PawlowFit:
+    """T_m(N) = bulk_K (1 − c N^(−1/3)) with standard errors from the fit covariance."""
+
+    bulk_K: float
+    bulk_error_K: float
+    c: float
+    c_error: float
+
+    def __call__(self, n_atoms):
+        return self.bulk_K * (1 - self.c * np.asarray(n_atoms, dtype=float) ** (-1 / 3))
+
+
+def pawlow_fit(n_atoms, melting_K, uncertainty_K=None) -> PawlowFit:
+    """Weighted linear least squares of T_m against N^(−1/3) (≥ 3 sizes)."""
+    x = np.asarray(n_atoms, dtype=float) ** (-1 / 3)
+    y = np.asarray(melting_K, dtype=float)
+    if len(x) < 3:
+        raise ParameterError("a Pawlow fit needs melting points of ≥ 3 sizes")
+    sigma = np.ones_like(y) if uncertainty_K is None else np.asarray(uncertainty_K, dtype=float)
+    (slope, intercept), cov = np.polyfit(x, y, 1, w=1 / sigma, cov="unscaled")
+    if uncertainty_K is None:
+        cov = cov * np.sum((y - (intercept + slope * x)) ** 2) / max(len(x) - 2, 1)
+    c = -slope / intercept
+    dc = np.sqrt((cov[0, 0] / intercept**2) + (slope**2 * cov[1, 1] / intercept**4))
+    return PawlowFit(
+        bulk_K=float(intercept),
+        bulk_error_K=float(np.sqrt(cov[1, 1])),
+        c=float(c),
+        c_error=float(dc),
+    )
+
+
+def zero_pressure_lattice_constant(
+    temperature_K: float,
+    *,
+    potential: Potential | str = Potential.EMT,
+    element: str = "Au",
+    strains=(0.0, 0.005, 0.01, 0.015),
+    run_ps: float = 4.0,
+    seed: int = 0,
+) -> float:
+    """Lattice constant [Å] of the crystal at zero pressure and `temperature_K`: pressure of a
+    periodic 256-atom crystal (Langevin, virial + kinetic) at a few strains, interpolated."""
+    a0 = bulk_reference(potential, element).lattice_constant_A
+    pressures = []
+    for k, eps in enumerate(strains):
+        crystal = bulk(element, "fcc", a=a0 * (1 + eps), cubic=True).repeat(4)
+        crystal.calc = make_potential(potential, {element})
+        dyn = _langevin(crystal, temperature_K, 5.0, 0.01, seed + k)
+        dyn.run(round(run_ps * 200 / 2))
+        p = []
+        for _ in range(50):
+            dyn.run(round(run_ps * 200 / 100))
+            p.append(-np.trace(crystal.get_stress(voigt=False, include_ideal_gas=True)) / 3)
+        pressures.append(np.mean(p))
+    slope, intercept = np.polyfit(strains, pressures, 1)
+    return float(a0 * (1 - intercept / slope))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coexistence:
+    temperature_K: float
+    uncertainty_K: float
+    lattice_constant_A: float
+    start_K: float
+    solid_fraction_end: float
+    n_atoms: int
+
+
+def bulk_coexistence(
+    start_K: float,
+    *,
+    potential: Potential | str = Potential.EMT,
+    element: str = "Au",
+    cells: tuple[int, int, int] = (6, 6, 16),
+    prepare_ps: float = 10.0,
+    run_ps: float = 40.0,
+    seed: int = 0,
+) -> Coexistence:
+    """Melting point of the bulk crystal by solid–liquid coexistence (module notes).
+
+    `start_K` should lie within ~10 % of the answer: the temperature moves towards T_m as
+    latent heat flows, and the run fails (one phase gone) if it starts too far off.
+    """
+    a = zero_pressure_lattice_constant(start_K, potential=potential, element=element, seed=seed)
+    slab = bulk(element, "fcc", a=a, cubic=True).repeat(cells)
+    height = float(slab.cell[2, 2])
+    cell = np.array(slab.cell)
+    cell[2, 2] = height + 30.0  # 30 Å vacuum: free liquid surfaces
+    slab.set_cell(cell, scale_atoms=False)
+    slab.center(axis=2)
+    slab.pbc = (True, True, False)
+    z = slab.positions[:, 2] - slab.positions[:, 2].mean()
+    solid = np.abs(z) < height / 4
+    slab.calc = make_potential(potential, {element})
+    # melt the outer halves with the middle held, then bring them to the starting temperature
+    from asap3.constraints import FixAtoms  # asap3's integrators accept only their own
+
+    slab.set_constraint(FixAtoms(mask=solid))
+    n_prep = round(prepare_ps * 200)
+    _langevin(slab, 2.0 * start_K, 5.0, 0.01, seed).run(n_prep // 2)
+    _langevin(slab, start_K, 5.0, 0.01, seed + 1).run(n_prep // 2)
+    slab.set_constraint()
+    # the held crystal has no thermal motion yet: thermalise everything briefly (2 ps, too
+    # short for the interfaces to move far) so that NVE starts at start_K in both phases
+    _langevin(slab, start_K, 5.0, 0.01, seed + 2).run(400)
+    from asap3.md.verlet import VelocityVerlet_Asap
+
+    dyn = VelocityVerlet_Asap(slab, 5.0 * units.fs)
+    n_steps = round(run_ps * 200)
+    temps = []
+    dof = 3 * len(slab) - 3
+    for _ in range(100):
+        dyn.run(n_steps // 100)
+        temps.append(2 * slab.get_kinetic_energy() / (dof * units.kB))
+    second = np.asarray(temps[50:])
+    blocks = second.reshape(5, -1).mean(axis=1)
+    solid_fraction = float(adaptive_cna(slab).crystalline.mean())
+    if not 0.1 < solid_fraction < 0.9:
+        phase = "solid" if solid_fraction >= 0.9 else "liquid"
+        raise ParameterError(
+            f"coexistence from {start_K:.0f} K ended {phase} "
+            f"(crystalline fraction {solid_fraction:.2f}): start closer to the melting point"
+        )
+    return Coexistence(
+        temperature_K=float(second.mean()),
+        uncertainty_K=float(blocks.std(ddof=1) / np.sqrt(len(blocks)) + 0.0),
+        lattice_constant_A=a,
+        start_K=float(start_K),
+        solid_fraction_end=solid_fraction,
+        n_atoms=len(slab),
+    )
