@@ -4,6 +4,7 @@ No home-made job queue: one process per worker (asap3 holds the GIL), one thread
 one worker and no scheduler the tasks run in this process and Dask is not needed.
 """
 
+import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -51,7 +52,8 @@ def map_unordered(
     `scheduler`: address of a running Dask scheduler (e.g. ``tcp://host:8786``, or one
     started by dask-jobqueue); otherwise a `LocalCluster` of `workers` processes (default:
     the cores available) is started and closed here. ``workers=1`` without a scheduler runs
-    serially in this process.
+    serially in this process. Scripts that call this with workers must guard their entry
+    point with ``if __name__ == "__main__":`` (worker processes are spawned and re-import it).
     """
     n_workers = check_workers(workers)
     if scheduler is None and n_workers == 1:
@@ -67,7 +69,13 @@ def map_unordered(
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # the scheduler's HTTP endpoint on a free port: never "port 8787 in use" when
+            # another cluster (or a second table) runs on the same machine
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
         )
         client = Client(cluster)
     else:
@@ -83,6 +91,16 @@ def map_unordered(
         for future in as_completed(futures):
             yield futures[future], future.result()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        # workers still heartbeating while the scheduler stops log connection errors that
+        # say nothing about the work; silence them for the shutdown only
+        quiet = [logging.getLogger(n) for n in ("distributed.worker", "distributed.nanny")]
+        levels = [log.level for log in quiet]
+        for log in quiet:
+            log.setLevel(logging.CRITICAL)
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            for log, level in zip(quiet, levels, strict=True):
+                log.setLevel(level)

@@ -6,7 +6,6 @@ expel, coalescence), labels.extxyz (every frame with per-atom ``cna``, ``grain``
 provenance record beside it.
 """
 
-import csv
 from pathlib import Path
 
 import click
@@ -14,14 +13,13 @@ import click
 from aucluster.analysis import AnalysisSettings, analyze_trajectory
 from aucluster.analysis.grains import DEFAULT_MAX_MISORIENTATION_DEG, DEFAULT_MIN_GRAIN_SIZE
 from aucluster.analysis.orientation import DEFAULT_RMSD_MAX
+from aucluster.analysis.output import write_events_csv, write_frames_csv
+from aucluster.analysis.plot import plot_timeseries
 from aucluster.analysis.timeseries import DEFAULT_LINDEMANN_WINDOW, check_lindemann_window
-from aucluster.cli.analyze_plot import plot_timeseries
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import make_output_dir, read_frames, write_structures
 from aucluster.store.provenance import provenance_record
-
-EVENT_COLUMNS = ("frame", "time_ps", "kind", "n_atoms", "completed_frame", "atoms")
 
 
 @click.command()
@@ -127,27 +125,8 @@ def analyze(
         settings={"index": index, "lindemann_window": lindemann_window, **vars(settings)},
         inputs=[input_file],
     )
-    frames_csv = out_dir / "frames.csv"
-    with atomic_output(frames_csv) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(result.rows[0]))
-        writer.writeheader()
-        writer.writerows(result.rows)
-    events_csv = out_dir / "events.csv"
-    times = [row["time_ps"] for row in result.rows]
-    with atomic_output(events_csv) as tmp, open(tmp, "w", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(EVENT_COLUMNS)
-        for e in result.events:
-            out.writerow(
-                [
-                    e.frame,
-                    times[e.frame],
-                    str(e.kind),
-                    len(e.atoms),
-                    e.completed_frame,
-                    " ".join(map(str, e.atoms)),
-                ]
-            )
+    frames_csv = write_frames_csv(result, out_dir / "frames.csv")
+    events_csv = write_events_csv(result, out_dir / "events.csv")
     labels = write_structures(out_dir / "labels.extxyz", labelled)
     figure = out_dir / "timeseries.png"
     with atomic_output(figure) as tmp:

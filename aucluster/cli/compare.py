@@ -15,34 +15,16 @@ import numpy as np
 from aucluster.compare import (
     SegmentationSettings,
     align,
-    measure_frame,
-    particle_crystallinity,
     poisson_log_likelihood,
     read_image,
     resolves_lattice,
-    track,
 )
+from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.errors import ParameterError
 from aucluster.imaging import Image
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import make_output_dir, write_json
 from aucluster.store.provenance import provenance_record
-
-COLUMNS = (
-    "frame",
-    "time_s",
-    "track",
-    "area_nm2",
-    "mean_grey",
-    "equivalent_diameter_nm",
-    "centroid_x_A",
-    "centroid_y_A",
-    "n_fringe_sets",
-    "fft_verdict",
-    "fft_strength",
-    "background",
-    "background_noise",
-)
 
 
 def _load(path: Path, signal: str | None, pixel_size: float | None) -> Image:
@@ -107,54 +89,29 @@ def measure(
     )
     image = _load(movie, signal, pixel_size)
     dt = frame_time if frame_time is not None else image.frame_time_s
-    frames = image.frames()
     make_output_dir(out_dir)
-    measurements = []
-    with click.progressbar(frames, label="measuring frames", show_pos=True) as bar:
-        for frame in bar:
-            measurements.append(measure_frame(frame, settings))
-    if not any(m.particles for m in measurements):
+    n_frames = len(image.frames())
+    with click.progressbar(length=n_frames, label="measuring frames", show_pos=True) as bar:
+        rows, empty = measure_movie(image, settings, frame_time_s=dt, progress=bar.update)
+    if not rows:
         raise ParameterError(
             f"{str(movie)!r}: no particle found in any frame (try a lower "
             "--threshold-sigma or --min-area, or check --pixel-size)"
         )
-    tracks = track(measurements)
-    resolvable = resolves_lattice(image)
-    if not resolvable:
+    if not resolves_lattice(image):
         click.echo(
             f"Warning: {max(image.pixel_size_yx):.3g} Å pixels cannot show Au lattice "
             "fringes; the FFT verdict is left out",
             err=True,
         )
-    rows = []
-    for k, (frame, m, ids) in enumerate(zip(frames, measurements, tracks, strict=True)):
-        for particle, track_id in zip(m.particles, ids, strict=True):
-            fft = particle_crystallinity(frame, particle.mask)
-            rows.append(
-                {
-                    "frame": k,
-                    "time_s": k * dt if dt is not None else float("nan"),
-                    "track": track_id,
-                    "area_nm2": particle.area_nm2,
-                    "mean_grey": particle.mean_grey,
-                    "equivalent_diameter_nm": particle.equivalent_diameter_nm,
-                    "centroid_x_A": particle.centroid[0],
-                    "centroid_y_A": particle.centroid[1],
-                    "n_fringe_sets": fft.n_fringe_sets,
-                    "fft_verdict": fft.verdict,
-                    "fft_strength": fft.strength,
-                    "background": m.background,
-                    "background_noise": m.noise,
-                }
-            )
     table = out_dir / "measurements.csv"
     with atomic_output(table) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=MEASUREMENT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     figure = out_dir / "measurements.png"
     with atomic_output(figure) as tmp:
-        _plot_measurements(rows, tmp, title=movie.name, timed=dt is not None)
+        plot_measurements(rows, tmp, title=movie.name, timed=dt is not None)
     record = provenance_record(
         settings={
             "pixel_size_A": image.pixel_size_yx,
@@ -168,36 +125,8 @@ def measure(
     )
     for path in (table, figure):
         write_provenance(path, record)
-    empty = sum(1 for m in measurements if not m.particles)
     note = f"; {empty} frame(s) without a particle" if empty else ""
-    click.echo(f"{len(frames)} frame(s), {len(rows)} particle measurement(s){note} → {out_dir}")
-
-
-def _plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    key = "time_s" if timed else "frame"
-    fig, (area, grey) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, constrained_layout=True)
-    for track_id in sorted({r["track"] for r in rows}):
-        mine = [r for r in rows if r["track"] == track_id]
-        x = [r[key] for r in mine]
-        line = area.plot(
-            x, [r["area_nm2"] for r in mine], "o-", ms=3, label=f"particle {track_id}"
-        )[0]
-        grey.plot(x, [r["mean_grey"] for r in mine], "o-", ms=3, color=line.get_color())
-        poly = [r for r in mine if r["fft_verdict"] == "polycrystalline"]
-        grey.plot([r[key] for r in poly], [r["mean_grey"] for r in poly], "kx", ms=6)
-    area.set_ylabel("projected Au-rich area [nm²]")
-    grey.set_ylabel("mean grey value")
-    grey.set_xlabel("time [s]" if timed else "frame")
-    area.legend(fontsize=7)
-    grey.set_title("× : FFT shows > 4 fringe sets (polycrystalline)", fontsize=8)
-    fig.suptitle(title)
-    fig.savefig(path, dpi=120, format="png")
-    plt.close(fig)
+    click.echo(f"{n_frames} frame(s), {len(rows)} particle measurement(s){note} → {out_dir}")
 
 
 @compare.command()

@@ -108,16 +108,17 @@ def fit_class(
     )
 
 
-def crossovers(fits: Sequence[LinearFit]) -> list[Crossover]:
+def crossovers(fits: Sequence[LinearFit], *, min_atoms: float = 1.0) -> list[Crossover]:
     """Every crossing N* = x*³ (x* > 0) of two fitted lines, by size. `extrapolated` when x*
     lies outside either fit's range of data; `lowest` when the two are the lowest fits there
-    (the crossover a reader means: where the best class changes)."""
+    (the crossover a reader means: where the best class changes). Crossings below
+    `min_atoms` are dropped: they only say which class is lower at every size."""
     result = []
     for a, b in combinations(fits, 2):
         if a.slope_eV == b.slope_eV:
             continue
         x = (b.intercept_eV - a.intercept_eV) / (a.slope_eV - b.slope_eV)
-        if x <= 0:
+        if x <= 0 or x**3 < min_atoms:
             continue
         # below the crossing the class with the larger slope is lower
         below, above = (a, b) if a.slope_eV > b.slope_eV else (b, a)

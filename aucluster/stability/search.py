@@ -77,6 +77,7 @@ class SearchResult:
     atoms: Atoms
     restarts: list[RestartResult]
     hits: int
+    motif: str  # of the best structure, by CNA (`aucluster.analysis.analyze_frame`)
 
 
 def random_cluster(
@@ -183,6 +184,13 @@ def global_minimum(
     done: list[RestartResult] = [r for r in results if r is not None]
     best = min(done, key=lambda r: r.energy_eV)
     hits = sum(r.energy_eV <= best.energy_eV + settings.energy_tolerance_eV for r in done)
+    from aucluster.analysis import analyze_frame
+
     return SearchResult(
-        n_atoms=int(n_atoms), energy_eV=best.energy_eV, atoms=best.atoms, restarts=done, hits=hits
+        n_atoms=int(n_atoms),
+        energy_eV=best.energy_eV,
+        atoms=best.atoms,
+        restarts=done,
+        hits=hits,
+        motif=str(analyze_frame(best.atoms).motif),
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aucluster.stability.candidates import MOTIF_CLASS
+from aucluster.stability.candidates import MIN_ATOMS, MOTIF_CLASS
 from aucluster.stability.energetics import (
     Crossover,
     LinearFit,
@@ -52,6 +52,7 @@ class TableSummary:
     thin decahedron would make Δ2E of its neighbours meaningless."""
 
     rows: list[TableRow]
+    on_envelope: list[TableRow]  # the compact shapes of each class (see `envelope`)
     lowest: dict[int, int]  # size → index into rows
     delta2: dict[int, float]  # size → Δ2E [eV]
     fits: list[LinearFit]
@@ -71,12 +72,13 @@ def summarise(rows: Sequence[TableRow]) -> TableSummary:
             fits.append(fit)
     return TableSummary(
         rows=rows,
+        on_envelope=on_envelope,
         lowest=lowest_per_size([r.n_atoms for r in rows], [r.energy_eV for r in rows]),
         delta2=second_difference(
             [r.n_atoms for r in on_envelope], [r.energy_eV for r in on_envelope]
         ),
         fits=fits,
-        crossovers=crossovers(fits),
+        crossovers=crossovers(fits, min_atoms=MIN_ATOMS),
     )
 
 
@@ -136,14 +138,17 @@ def write_fits_csv(summary: TableSummary, path: Path) -> None:
 
 
 def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
-    """(a) Δ against N^(1/3) per motif, class fits dashed, crossovers marked; (b) Δ2E against N."""
+    """(a) Δ against N^(1/3) per motif, class fits dashed, crossovers marked; (b) each class's
+    compact shapes relative to the fcc fit; (c) Δ2E against N where the table defines it."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6), constrained_layout=True)
+    panels = 3 if summary.delta2 else 2
+    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 4.6), constrained_layout=True)
+    left, middle = axes[0], axes[1]
     for motif in dict.fromkeys(r.motif for r in summary.rows):
         pts = [r for r in summary.rows if r.motif == motif]
         left.plot(
@@ -178,21 +183,29 @@ def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
     left.set_ylabel("Δ = (E − N ε$_{bulk}$)/N$^{2/3}$ [eV]")
     left.set_title("(a) excess energy")
     left.legend(fontsize=7, ncol=2)
+    # (b) each class's envelope against the fcc fit: the ordering of near-degenerate classes
+    reference = next((f for f in summary.fits if f.name == "fcc"), None)
+    if reference is not None:
+        for name in dict.fromkeys(MOTIF_CLASS.values()):
+            pts = [r for r in summary.on_envelope if MOTIF_CLASS[Motif(r.motif)] == name]
+            if pts:
+                n = np.array([r.n_atoms for r in pts])
+                d = np.array([r.delta_eV for r in pts]) - reference(np.cbrt(n))
+                middle.plot(n, 1000 * d, "o", ms=3, label=name)
+        middle.axhline(0, color="k", lw=0.8)
+        middle.set_xscale("log")
+        middle.legend(fontsize=7)
+    middle.set_xlabel("N")
+    middle.set_ylabel("Δ − Δ$_{fcc\\ fit}$ [meV]")
+    middle.set_title("(b) lowest shapes of each class against the fcc fit")
     if summary.delta2:
+        right = axes[2]
         ns = sorted(summary.delta2)
         right.plot(ns, [summary.delta2[n] for n in ns], "o-", ms=3)
         right.axhline(0, color="grey", lw=0.8)
-    else:
-        right.text(
-            0.5,
-            0.5,
-            "no three consecutive sizes in the table",
-            ha="center",
-            transform=right.transAxes,
-        )
-    right.set_xlabel("N")
-    right.set_ylabel("Δ$_2$E [eV]")
-    right.set_title("(b) second difference of the lowest energy")
+        right.set_xlabel("N")
+        right.set_ylabel("Δ$_2$E [eV]")
+        right.set_title("(c) second difference of the lowest energy")
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
     plt.close(fig)

@@ -2,8 +2,8 @@
 
 Each relaxed cluster is one row (its structure, energy and forces) with key-value pairs
 `table_key, motif, parameters, potential, n_atoms, energy_eV, energy_per_atom_eV, delta_eV,
-bulk_energy_eV, point_group, fmax_eV_per_A, relax_steps, converged`. A row is written as soon
-as its relaxation finishes, so an interrupted table loses at most the clusters in flight, and
+bulk_energy_eV, point_group, fmax_eV_per_A, relax_steps, converged`. A row is written as soon as
+its relaxation finishes (in batches of `WRITE_BATCH`, flushed on interruption too), and
 a rerun relaxes only what is missing (`table_key` = potential | motif | parameters | fmax).
 
 The database is an SQLite file by default or any URL `ase.db.connect` takes (a
@@ -35,6 +35,9 @@ from aucluster.structures.symmetry import point_group
 TABLE_MARK = {"aucluster": "stability-table", "format": 1}
 #: Point groups above this size are not computed by default (pymatgen: ~1 s at 2,000 atoms).
 DEFAULT_POINT_GROUP_MAX_ATOMS = 300
+
+#: Rows written per database transaction.
+WRITE_BATCH = 20
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -219,11 +222,24 @@ def compute_table(
             max_steps=max_steps,
             point_group_max_atoms=point_group_max_atoms,
         )
-        for count, (index, result) in enumerate(tasks, start=1):
-            with _connect(name) as db:
-                _write_row(db, todo[index], result, potential, fmax, ref)
-            if progress is not None:
-                progress(count, len(todo))
+        pending: list[tuple[Candidate, dict]] = []
+
+        def flush() -> None:
+            with _connect(name) as db:  # one transaction per batch: one fsync, not one per row
+                for candidate, result in pending:
+                    _write_row(db, candidate, result, potential, fmax, ref)
+            pending.clear()
+
+        try:
+            for count, (index, result) in enumerate(tasks, start=1):
+                pending.append((todo[index], result))
+                if len(pending) >= WRITE_BATCH:
+                    flush()
+                if progress is not None:
+                    progress(count, len(todo))
+        finally:  # an interrupted table keeps every relaxation that finished
+            if pending:
+                flush()
     rows = read_table(
         name, potential=potential, keys={table_key(potential, c, fmax) for c in wanted}
     )

@@ -7,9 +7,10 @@ T/T_m of the *same* potential, with T_m from `bulk_coexistence`.
 - Caloric curve: heat a cluster in temperature steps (Langevin, equilibrate then sample at
   each step, the state carried from step to step) and record the mean potential energy per
   atom and the Lindemann index of each step.
-- Melting point of a cluster: the step where the potential energy jumps most (the peak of
-  the heat capacity dE/dT), ± half a temperature step; the Lindemann index crossing 0.1 is
-  reported beside it.
+- Melting point of a cluster: the midpoint of a smoothed step (logistic on a linear
+  baseline) fitted to E(T), ± its standard error and half a temperature step; the same fit
+  to the Lindemann index is reported beside it. (Over a 10 ps window the Lindemann index of
+  a liquid 300–900-atom cluster stays below the textbook 0.1, so a fixed threshold fails.)
 - Size dependence (Pawlow / Gibbs–Thomson): T_m(N) = T_bulk (1 − c N^(−1/3)), fitted by
   least squares, so T_bulk from clusters alone can be set against the coexistence value.
 - Bulk: a periodic crystal slab (x, y at the crystal's zero-pressure lattice constant at that
@@ -51,7 +52,7 @@ class CaloricCurve:
 class MeltingPoint:
     temperature_K: float
     uncertainty_K: float
-    lindemann_K: float | None  # where the Lindemann index crosses 0.1 (None if it does not)
+    lindemann_K: float  # midpoint of the step fitted to the Lindemann index
 
 
 def _langevin(
@@ -118,22 +119,52 @@ def caloric_curve(
     )
 
 
+def _sigmoid_step(t, a, b, jump, tm, width):
+    return a + b * t + jump / (1.0 + np.exp(-(t - tm) / width))
+
+
+def fit_step(temperature_K, values) -> tuple[float, float]:
+    """Midpoint [K] and its standard error of a smoothed step on a linear baseline,
+    v(T) = a + bT + J/(1 + exp(−(T − T_m)/w)), fitted by least squares; started at the
+    steepest rise of the 3-point running mean."""
+    from scipy.optimize import curve_fit
+
+    t = np.asarray(temperature_K, dtype=float)
+    v = np.asarray(values, dtype=float)
+    smooth = np.convolve(v, np.ones(3) / 3, mode="same")
+    rise = np.diff(smooth[1:-1])
+    i = int(np.argmax(rise)) + 1
+    tm0 = 0.5 * (t[i] + t[i + 1])
+    step = float(np.median(np.diff(t)))
+    slope0 = (v[1] - v[0]) / (t[1] - t[0])
+    p0 = (v[0] - slope0 * t[0], slope0, max(v[i + 1] - v[i], 1e-6), tm0, step)
+    try:
+        popt, pcov = curve_fit(
+            _sigmoid_step,
+            t,
+            v,
+            p0=p0,
+            bounds=(
+                [-np.inf, -np.inf, 0.0, t[0], 0.2 * step],
+                [np.inf, np.inf, np.inf, t[-1], np.ptp(t)],
+            ),
+            maxfev=20000,
+        )
+    except RuntimeError:
+        return tm0, step
+    return float(popt[3]), float(np.sqrt(pcov[3, 3]))
+
+
 def melting_point(curve: CaloricCurve) -> MeltingPoint:
-    """Largest jump of E(T) between consecutive steps (heat-capacity peak), ± half that step;
-    the Lindemann crossing of 0.1 by linear interpolation."""
-    t, e = curve.temperature_K, curve.energy_per_atom_eV
-    slope = np.diff(e) / np.diff(t)
-    i = int(np.argmax(slope))
-    crossing = None
-    above = np.flatnonzero(curve.lindemann >= LINDEMANN_MELT)
-    if len(above) and above[0] > 0:
-        j = above[0]
-        d0, d1 = curve.lindemann[j - 1], curve.lindemann[j]
-        crossing = float(t[j - 1] + (LINDEMANN_MELT - d0) / (d1 - d0) * (t[j] - t[j - 1]))
+    """T_m from a smoothed step fitted to E(T) (`fit_step`); its uncertainty is the fit's
+    standard error combined with half a temperature step. The same fit on the Lindemann
+    index gives `lindemann_K`."""
+    t = curve.temperature_K
+    half_step = 0.5 * float(np.median(np.diff(t)))
+    tm, err = fit_step(t, curve.energy_per_atom_eV)
+    tl, _ = fit_step(t, curve.lindemann)
     return MeltingPoint(
-        temperature_K=float(0.5 * (t[i] + t[i + 1])),
-        uncertainty_K=float(0.5 * (t[i + 1] - t[i])),
-        lindemann_K=crossing,
+        temperature_K=tm, uncertainty_K=float(np.hypot(err, half_step)), lindemann_K=tl
     )
 
 
@@ -215,14 +246,18 @@ def bulk_coexistence(
     cells: tuple[int, int, int] = (6, 6, 16),
     prepare_ps: float = 10.0,
     run_ps: float = 40.0,
+    lattice_temperature_K: float | None = None,
     seed: int = 0,
 ) -> Coexistence:
     """Melting point of the bulk crystal by solid–liquid coexistence (module notes).
 
     `start_K` should lie within ~10 % of the answer: the temperature moves towards T_m as
-    latent heat flows, and the run fails (one phase gone) if it starts too far off.
+    latent heat flows, and the run fails (one phase gone) if it starts too far off. The
+    crystal's lateral lattice constant is the zero-pressure one at `lattice_temperature_K`
+    (default `start_K`); runs from several starts should share one, near T_m.
     """
-    a = zero_pressure_lattice_constant(start_K, potential=potential, element=element, seed=seed)
+    t_lattice = start_K if lattice_temperature_K is None else lattice_temperature_K
+    a = zero_pressure_lattice_constant(t_lattice, potential=potential, element=element, seed=seed)
     slab = bulk(element, "fcc", a=a, cubic=True).repeat(cells)
     height = float(slab.cell[2, 2])
     cell = np.array(slab.cell)

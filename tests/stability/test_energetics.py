@@ -36,12 +36,15 @@ def test_crossover_of_two_lines_is_exact():
     n = np.round(x**3).astype(int)
     ico = fit_class("icosahedral", n, 1.0 + 0.02 * np.cbrt(n))
     fcc = fit_class("fcc", n, 1.2 - 0.01 * np.cbrt(n))
-    assert ico is not None and fcc is not None
-    assert ico.slope_eV == pytest.approx(0.02) and fcc.intercept_eV == pytest.approx(1.2)
+    assert ico is not None
+    assert fcc is not None
+    assert ico.slope_eV == pytest.approx(0.02)
+    assert fcc.intercept_eV == pytest.approx(1.2)
     (c,) = crossovers([ico, fcc])
     assert (c.below, c.above) == ("icosahedral", "fcc")
     assert c.n_atoms == pytest.approx((20 / 3) ** 3)
-    assert not c.extrapolated and c.lowest
+    assert not c.extrapolated
+    assert c.lowest
 
 
 def test_crossover_hidden_by_a_third_class_is_not_the_lowest():
@@ -91,3 +94,11 @@ def test_vacancy_icosahedron_has_no_central_atom():
 def test_bad_input(call, message):
     with pytest.raises(ParameterError, match=message):
         call()
+
+
+def test_crossings_below_the_smallest_cluster_are_dropped():
+    a = LinearFit(name="a", intercept_eV=1.0, slope_eV=0.02, n_points=5, x_range=(4, 12))
+    b = LinearFit(name="b", intercept_eV=1.05, slope_eV=-0.01, n_points=5, x_range=(4, 12))
+    # they cross at x = 5/3, N = 4.6: "b is lower at every size of the table", not a crossover
+    assert len(crossovers([a, b])) == 1
+    assert crossovers([a, b], min_atoms=13) == []

@@ -32,11 +32,14 @@ def small_table(tmp_path_factory):
 
 def test_rows_carry_key_value_pairs(small_table):
     path, run = small_table
-    assert run.relaxed == len(run.rows) > 0 and run.reused == 0
+    assert run.relaxed == len(run.rows) > 0
+    assert run.reused == 0
     with connect(path) as db:
         row = next(db.select(motif="icosahedron", n_atoms=55))
-        assert row.potential == "emt" and row.parameters == "n_shells=3"
-        assert row.point_group == "Ih" and row.converged
+        assert row.potential == "emt"
+        assert row.parameters == "n_shells=3"
+        assert row.point_group == "Ih"
+        assert row.converged
         assert row.energy == pytest.approx(row.energy_eV)  # the stored structure's energy
         assert row.natoms == 55
         assert db.metadata["aucluster"] == "stability-table"
@@ -56,7 +59,8 @@ def test_rerun_relaxes_nothing(small_table, monkeypatch):
         max_atoms=90,
         workers=1,
     )
-    assert again.relaxed == 0 and again.rows == run.rows
+    assert again.relaxed == 0
+    assert again.rows == run.rows
 
 
 def test_incremental_growth_relaxes_only_the_new_sizes(small_table, tmp_path):
@@ -81,7 +85,7 @@ def test_incremental_growth_relaxes_only_the_new_sizes(small_table, tmp_path):
 
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_serial_numbers(small_table, tmp_path):
-    path, run = small_table
+    _path, run = small_table
     parallel = compute_table(
         tmp_path / "p.db",
         potential="emt",
@@ -158,6 +162,7 @@ def test_cli_writes_table_fits_crossovers_and_figure(small_table, tmp_path):
     lines = out.read_text().splitlines()
     assert lines[0].startswith("n_atoms,motif,structural_class,parameters,potential,energy_eV")
     assert len(lines) == len(run.rows) + 1
-    assert (tmp_path / "emt_crossovers.csv").exists() and (tmp_path / "emt_fits.csv").exists()
+    assert (tmp_path / "emt_crossovers.csv").exists()
+    assert (tmp_path / "emt_fits.csv").exists()
     assert (tmp_path / "emt.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "emt.csv.provenance.json").exists()

@@ -1,4 +1,4 @@
-"""The figure of `aucluster analyze`: the structural time series of a trajectory."""
+"""The structural time series of a trajectory as a figure (`aucluster analyze`, workflows)."""
 
 from collections.abc import Sequence
 from pathlib import Path

@@ -1,0 +1,92 @@
+"""Kill a run and start it again: the same report. And bad scenarios refused cleanly."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aucluster.cli import main
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+PRODUCTS = (
+    "report.md",
+    "report.html",
+    "analysis/frames.csv",
+    "analysis/events.csv",
+    "measurements.csv",
+    "detectability.csv",
+)
+
+
+def _aucluster(*args) -> list[str]:
+    return [sys.executable, "-m", "aucluster.cli", *args]
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_to_the_same_report(tmp_path):
+    scenario = str(WORKFLOWS / "maturation.toml")
+    whole = tmp_path / "whole"
+    subprocess.run(_aucluster("run", scenario, "--smoke", "-o", str(whole)), check=True)
+
+    broken = tmp_path / "broken"
+    proc = subprocess.Popen(
+        _aucluster("run", scenario, "--smoke", "-o", str(broken)), start_new_session=True
+    )
+    log = broken / "md" / "log.csv"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # kill once the MD has written a few frames
+        if log.exists() and len(log.read_text().splitlines()) >= 4:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (broken / "report.md").exists(), "the run finished before it was killed"
+    subprocess.run(_aucluster("run", scenario, "--smoke", "-o", str(broken)), check=True)
+    for name in PRODUCTS:
+        assert (broken / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('name = "x"\nkind = "md"\n[structure]\nbuilder = "blob"\n[md]\nduration_ps = 1\n', "blob"),
+        ('name = "x"\nkind = "md"\ncolour = 1\n', "colour"),
+        ('name = "x"\nkind = "party"\n', "party"),
+        ('name = "x"\n[imaging]\ndose = 3\n', "dose"),
+        (
+            'name = "x"\nkind = "md"\n[structure]\nbuilder = "polycrystal"\nradius_A = 10\n'
+            "[md]\nduration_ps = 1\n",
+            "grains",
+        ),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_bad_scenarios_are_refused_before_any_work(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_directory_of_another_scenario_is_refused(tmp_path):
+    out = tmp_path / "run"
+    runner = CliRunner()
+    first = runner.invoke(
+        main,
+        ["run", str(WORKFLOWS / "stability.toml"), "--smoke", "-o", str(out), "--workers", "1"],
+    )
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(
+        main, ["run", str(WORKFLOWS / "coalescence.toml"), "--smoke", "-o", str(out)]
+    )
+    assert second.exit_code == 2
+    assert "different scenario" in second.output

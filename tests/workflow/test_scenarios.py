@@ -1,0 +1,102 @@
+"""Every scenario at its smoke size, end to end, with its outputs checked."""
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from aucluster.workflow import load_scenario, run_scenario
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+MD_SCENARIOS = ("condensation", "maturation", "attachment", "coalescence")
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Each md scenario run once at smoke size (shared by the checks below)."""
+    base = tmp_path_factory.mktemp("runs")
+    return {
+        name: run_scenario(load_scenario(WORKFLOWS / f"{name}.toml", smoke=True), base / name)
+        for name in MD_SCENARIOS
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MD_SCENARIOS)
+def test_md_scenario_smoke_outputs(runs, name):
+    out = runs[name].directory
+    for f in (
+        "scenario.json",
+        "initial.extxyz",
+        "md/trajectory.traj",
+        "md/log.csv",
+        "analysis/frames.csv",
+        "analysis/events.csv",
+        "analysis/timeseries.png",
+        "movie.tif",
+        "movie.gif",
+        "measurements.csv",
+        "measurements.png",
+        "snapshots.png",
+        "report.md",
+        "report.html",
+        "report.md.provenance.json",
+    ):
+        assert (out / f).stat().st_size > 0, f
+    frames = _rows(out / "analysis" / "frames.csv")
+    assert {"time_ps", "crystalline_fraction", "n_grains", "n_cloud", "core_radius_A"} <= set(
+        frames[0]
+    )
+    for row in frames:
+        assert 0.0 <= float(row["crystalline_fraction"]) <= 1.0
+        assert int(row["n_grains"]) >= 0
+        assert math.isfinite(float(row["time_ps"]))
+    log = _rows(out / "md" / "log.csv")
+    temps = [float(r["temperature_K"]) for r in log[1:]]
+    assert all(100.0 < t < 1500.0 for t in temps)  # Langevin at 300–650 K, never blown up
+    measured = _rows(out / "measurements.csv")
+    assert measured, "no particle found in the simulated movie"
+    assert {"time_s", "area_nm2", "mean_grey", "fft_verdict"} <= set(measured[0])
+    for row in measured:
+        assert 0.5 <= float(row["area_nm2"]) < 100.0  # nm²: a few-nm particle
+        assert float(row["mean_grey"]) > 0.0
+    report = (out / "report.md").read_text()
+    assert "![" in report
+    assert "CNA" in report
+    assert str(out) not in report  # no absolute paths: reports compare across directories
+
+
+@pytest.mark.slow
+def test_maturation_smoke_has_the_detectability_table(runs):
+    out = runs["maturation"].directory
+    summary = _rows(out / "detectability_summary.csv")
+    assert {r["dose_e_per_A2"] for r in summary} == {"10000.0", "149.0"}
+    rows = _rows(out / "detectability.csv")
+    assert {r["truth"] for r in rows} == {"single crystal", "polycrystalline"}
+    assert "Detectability" in (out / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_rerun_of_a_finished_run_does_nothing(runs):
+    result = runs["coalescence"]
+    again = run_scenario(
+        load_scenario(WORKFLOWS / "coalescence.toml", smoke=True), result.directory
+    )
+    assert again.stages_run == []
+
+
+@pytest.mark.slow
+def test_stability_scenario_smoke(tmp_path):
+    result = run_scenario(load_scenario(WORKFLOWS / "stability.toml", smoke=True), tmp_path / "s")
+    rows = _rows(result.directory / "stability.csv")
+    assert rows
+    assert all(13 <= int(r["n_atoms"]) <= 150 for r in rows)
+    assert all(1.0 < float(r["delta_eV"]) < 3.0 for r in rows)  # EMT Au: Δ ≈ 1.1–1.3 eV
+    assert (result.directory / "stability.png").exists()
+    assert "Magic-number table" in result.report.read_text()
