@@ -35,10 +35,12 @@ class SearchSettings:
     steps : int
         Basin-hopping steps per restart.
     temperature_eV : float
-        Metropolis temperature kT [eV]; ~0.1 eV lets a gold cluster climb out of shallow
+        Metropolis temperature kT [eV]; 0.2 eV lets a gold cluster climb out of shallow
         funnels (a bond is ~0.4 eV).
     step_A : float
-        Largest displacement of each Cartesian coordinate per step [Å].
+        Largest displacement of each Cartesian coordinate per step [Å]; 1.2 Å (0.4 of a
+        bond) found the EMT Au13 icosahedron from 4 of 4 random starts where 0.4 Å found it
+        from none (200 steps each).
     fmax : float
         Force criterion of each local relaxation [eV/Å].
     energy_tolerance_eV : float
@@ -46,8 +48,8 @@ class SearchSettings:
     """
 
     steps: int = 200
-    temperature_eV: float = 0.1
-    step_A: float = 0.4
+    temperature_eV: float = 0.2
+    step_A: float = 1.2
     fmax: float = 0.01
     energy_tolerance_eV: float = 1e-3
 

@@ -104,9 +104,8 @@ def _run_member(job) -> dict:
         "grains_first": frames[0]["n_grains"],
         "grains_last": frames[-1]["n_grains"],
         "cloud_atoms_last": frames[-1]["n_cloud"],
-        "detached_atoms": sum(
-            int(e["n_atoms"]) for e in events if e["kind"] in ("detach", "expel")
-        ),
+        # atoms of expelled clusters are detach events too (analysis.events)
+        "detached_atoms": sum(int(e["n_atoms"]) for e in events if e["kind"] == "detach"),
         "attached_atoms": sum(int(e["n_atoms"]) for e in events if e["kind"] == "attach"),
         "first_coalescence_ps": coal[0]["time_ps"] if coal else "",
         "area_nm2_last": largest["area_nm2"] if largest else "",

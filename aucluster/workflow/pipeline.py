@@ -91,9 +91,15 @@ def run_scenario(
     md_observers=(),
 ) -> RunResult:
     """Run (or finish) `scenario` into `out_dir`; see the module notes."""
+    say = log or (lambda _msg: None)
+    initial = None
+    if scenario.kind == "md" and not (Path(out_dir) / "initial.extxyz").exists():
+        # build first: a structure that cannot be built (a cloud too dense) leaves no directory
+        from aucluster.workflow.build import build_structure
+
+        initial = build_structure(scenario.structure, seed=scenario.seed)
     out = make_output_dir(out_dir)
     _check_directory(scenario, out)
-    say = log or (lambda _msg: None)
     record = provenance_record(settings=scenario.to_dict(), seed=scenario.seed)
     ran: list[str] = []
     if scenario.kind == "stability":
@@ -103,7 +109,7 @@ def run_scenario(
     else:
         from aucluster.workflow import stages
 
-        ran += stages.structure_stage(scenario, out, say)
+        ran += stages.structure_stage(scenario, out, say, initial)
         ran += stages.md_stage(scenario, out, say, md_observers)
         ran += stages.analysis_stage(scenario, out, record, say)
         ran += stages.movie_stage(scenario, out, record, say)

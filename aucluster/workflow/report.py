@@ -145,7 +145,8 @@ def _md_summary(out: Path) -> list[tuple[str, str]]:
         if coal
         else "none"
     )
-    exchange = atoms_of["detach"] + atoms_of["expel"] > 0 and atoms_of["attach"] > 0
+    # expelled and coalescing clusters' atoms are counted as detach / attach events too
+    exchange = atoms_of["detach"] > 0 and atoms_of["attach"] > 0
     return [
         (
             "frames (time)",
@@ -160,12 +161,15 @@ def _md_summary(out: Path) -> list[tuple[str, str]]:
         ("motif, first → last", f"{first['motif']} → {last['motif']}"),
         ("cloud atoms, first → last", f"{first['n_cloud']} → {last['n_cloud']}"),
         (
-            "atoms detached / expelled in clusters / attached",
+            "atoms detached / in expelled clusters of ≥ 2 / attached",
             f"{atoms_of['detach']} / {atoms_of['expel']} / {atoms_of['attach']}",
         ),
         ("out-and-in exchange (both directions seen)", "yes" if exchange else "no"),
         ("first coalescence (bridge)", bridge),
-        ("ends as a single crystal (motif single-fcc)", "yes" if last["motif"] == "single-fcc" else "no"),
+        (
+            "ends as a single crystal (motif single-fcc)",
+            "yes" if last["motif"] == "single-fcc" else "no",
+        ),
     ]
 
 

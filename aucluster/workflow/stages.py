@@ -26,10 +26,12 @@ from aucluster.workflow.pipeline import (
 from aucluster.workflow.scenario import Scenario
 
 
-def structure_stage(scenario: Scenario, out: Path, say) -> list[str]:
+def structure_stage(scenario: Scenario, out: Path, say, atoms=None) -> list[str]:
+    """The starting structure (`atoms` if the caller built it already)."""
     if (out / "initial.extxyz").exists():
         return []
-    atoms = build_structure(scenario.structure, seed=scenario.seed)
+    if atoms is None:
+        atoms = build_structure(scenario.structure, seed=scenario.seed)
     write_initial(atoms, out)
     say(f"structure: {len(atoms)} atoms ({scenario.structure['builder']})")
     return ["structure"]

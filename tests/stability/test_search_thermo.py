@@ -79,9 +79,20 @@ def test_melting_point_from_a_step_curve():
         n_atoms=10, temperature_K=t, energy_per_atom_eV=e, energy_std_eV=0 * t, lindemann=lind
     )
     mp = melting_point(curve)
-    assert mp.temperature_K == 775.0
-    assert mp.uncertainty_K == 25.0
+    # a sharp step between 750 and 800 K: the fitted midpoint lies between them, and the
+    # uncertainty is at least half a temperature step
+    assert 750 < mp.temperature_K < 800
+    assert mp.uncertainty_K >= 25.0
     assert 750 < mp.lindemann_K < 800
+
+
+def test_melting_point_of_a_smooth_step_is_its_midpoint():
+    t = np.arange(500.0, 1001.0, 25.0)
+    e = 1e-4 * t + 0.05 / (1 + np.exp(-(t - 812.0) / 20.0))
+    curve = CaloricCurve(
+        n_atoms=10, temperature_K=t, energy_per_atom_eV=e, energy_std_eV=0 * t, lindemann=e
+    )
+    assert melting_point(curve).temperature_K == pytest.approx(812.0, abs=0.5)
 
 
 def test_pawlow_fit_recovers_exact_parameters():

@@ -64,6 +64,12 @@ def test_killed_run_resumes_to_the_same_report(tmp_path):
             "grains",
         ),
         ("not toml [", "not valid TOML"),
+        (
+            'name = "x"\nkind = "md"\n[structure]\nbuilder = "motif"\nmotif = "icosahedron"\n'
+            "n_atoms = 13\n[structure.cloud]\ninner_radius_A = 7\nouter_radius_A = 9\n"
+            'density_per_nm3 = 40\nsizes = "1:1"\n[md]\nduration_ps = 1\n',
+            "cloud too dense",
+        ),
     ],
 )
 def test_bad_scenarios_are_refused_before_any_work(tmp_path, text, message):
