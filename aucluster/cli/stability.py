@@ -1,8 +1,6 @@
 """`aucluster stability`: relax the motif families, store them in an ASE database, and write
 the table (CSV), the class fits and crossovers (CSV) and the Δ / Δ2E figure (PNG)."""
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import click
@@ -11,25 +9,14 @@ from aucluster.parallel import dask_available, default_workers
 from aucluster.potentials import Potential
 from aucluster.stability.candidates import TABLE_MOTIFS, check_max_atoms, parse_motifs
 from aucluster.stability.relax import DEFAULT_FMAX, check_fmax
-from aucluster.stability.summary import (
-    TableSummary,
-    plot_table,
-    summarise,
-    write_crossovers_csv,
-    write_fits_csv,
-    write_table_csv,
-)
+from aucluster.stability.summary import sibling, summarise, write_outputs
 from aucluster.stability.table import (
     DEFAULT_POINT_GROUP_MAX_ATOMS,
     check_database,
     compute_table,
 )
-from aucluster.store import atomic_output, check_writable, write_provenance
+from aucluster.store import check_writable
 from aucluster.store.provenance import provenance_record
-
-
-def _sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(f"{path.stem}_{suffix}{path.suffix}")
 
 
 @click.command()
@@ -113,7 +100,7 @@ def stability(
     motif_list = parse_motifs(motifs)
     check_max_atoms(max_atoms)
     check_fmax(fmax)
-    for path in (csv_path, _sibling(csv_path, "crossovers"), _sibling(csv_path, "fits"), plot_path):
+    for path in (csv_path, sibling(csv_path, "crossovers"), sibling(csv_path, "fits"), plot_path):
         if path is not None:
             check_writable(path)
     check_database(database)
@@ -154,18 +141,8 @@ def stability(
         "bulk_energy_per_atom_eV": run.bulk.energy_per_atom_eV,
     }
     record = provenance_record(settings=settings)
-    outputs: list[tuple[Path, Callable[[TableSummary, Path], None]]] = [
-        (csv_path, write_table_csv),
-        (_sibling(csv_path, "crossovers"), write_crossovers_csv),
-        (_sibling(csv_path, "fits"), write_fits_csv),
-    ]
-    if plot_path is not None:
-        title = f"Au, {potential.upper()}: {len(run.rows)} clusters up to {max_atoms} atoms"
-        outputs.append((plot_path, partial(plot_table, title=title)))
-    for path, writer in outputs:
-        with atomic_output(path) as tmp:
-            writer(summary, tmp)
-        write_provenance(path, record)
+    title = f"Au, {potential.upper()}: {len(run.rows)} clusters up to {max_atoms} atoms"
+    written = write_outputs(summary, csv_path, plot_path=plot_path, title=title, record=record)
     click.echo(
         f"{len(run.rows)} clusters ({run.relaxed} relaxed now, {run.reused} from {database}); "
         f"ε_bulk = {run.bulk.energy_per_atom_eV:.5f} eV at a0 = {run.bulk.lattice_constant_A:.4f} Å"
@@ -174,4 +151,4 @@ def stability(
         if c.lowest:
             where = "extrapolated" if c.extrapolated else "within the table"
             click.echo(f"crossover {c.below} → {c.above} at N ≈ {c.n_atoms:.0f} ({where})")
-    click.echo(f"→ {', '.join(str(p) for p, _ in outputs)}")
+    click.echo(f"→ {', '.join(str(p) for p in written)}")

@@ -2,8 +2,9 @@
 written as CSV (units in the column names) and drawn as the classic Δ-against-N^(1/3) figure."""
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from aucluster.stability.candidates import MIN_ATOMS, MOTIF_CLASS
@@ -209,3 +210,29 @@ def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
     plt.close(fig)
+
+
+def sibling(path: Path, suffix: str) -> Path:
+    """NAME.csv → NAME_suffix.csv (where the fits and crossovers of a table go)."""
+    return path.with_name(f"{path.stem}_{suffix}{path.suffix}")
+
+
+def write_outputs(
+    summary: TableSummary, csv_path: Path, *, plot_path: Path | None, title: str, record
+) -> list[Path]:
+    """The table CSV, its `_crossovers` and `_fits` siblings and (optionally) the figure, each
+    written atomically with its provenance record. Returns the paths written."""
+    from aucluster.store import atomic_output, write_provenance
+
+    outputs: list[tuple[Path, Callable[[TableSummary, Path], None]]] = [
+        (csv_path, write_table_csv),
+        (sibling(csv_path, "crossovers"), write_crossovers_csv),
+        (sibling(csv_path, "fits"), write_fits_csv),
+    ]
+    if plot_path is not None:
+        outputs.append((plot_path, partial(plot_table, title=title)))
+    for path, writer in outputs:
+        with atomic_output(path) as tmp:
+            writer(summary, tmp)
+        write_provenance(path, record)
+    return [path for path, _ in outputs]

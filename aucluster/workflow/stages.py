@@ -147,13 +147,7 @@ def detectability_stage(scenario: Scenario, out: Path, record, say) -> list[str]
 
 def stability_stage(scenario: Scenario, out: Path, record, say, *, scheduler, workers) -> list[str]:
     from aucluster.stability import compute_table
-    from aucluster.stability.summary import (
-        plot_table,
-        summarise,
-        write_crossovers_csv,
-        write_fits_csv,
-        write_table_csv,
-    )
+    from aucluster.stability.summary import summarise, write_outputs
 
     if (out / "stability.png").exists():
         return []
@@ -168,14 +162,8 @@ def stability_stage(scenario: Scenario, out: Path, record, say, *, scheduler, wo
     )
     summary = summarise(run.rows)
     title = f"Au, {s.get('potential', 'emt').upper()}: {len(run.rows)} clusters"
-    for name, writer in (
-        ("stability.csv", write_table_csv),
-        ("stability_crossovers.csv", write_crossovers_csv),
-        ("stability_fits.csv", write_fits_csv),
-        ("stability.png", lambda summ, path: plot_table(summ, path, title=title)),
-    ):
-        with atomic_output(out / name) as tmp:
-            writer(summary, tmp)
-        write_provenance(out / name, record)
+    write_outputs(
+        summary, out / "stability.csv", plot_path=out / "stability.png", title=title, record=record
+    )
     say(f"stability: {len(run.rows)} clusters ({run.relaxed} relaxed now)")
     return ["stability"]
