@@ -8,6 +8,9 @@ from aucluster.errors import ParameterError
 #: Default distance tolerance [Å] for symmetry-equivalent atoms: loose enough for ideal
 #: builds written to text formats, tight enough that a thermal snapshot reads as C1.
 DEFAULT_TOLERANCE = 0.3
+#: pymatgen's tolerance on the normalised principal moments. Its default (0.01) calls a long
+#: thin cluster "linear": an Ino decahedron p=2, q=27 (163 atoms) came out C∞v, not D5h.
+EIGEN_TOLERANCE = 1e-3
 
 
 def point_group(atoms: Atoms, *, tolerance: float = DEFAULT_TOLERANCE) -> str:
@@ -25,4 +28,5 @@ def point_group(atoms: Atoms, *, tolerance: float = DEFAULT_TOLERANCE) -> str:
     molecule = Molecule(atoms.get_chemical_symbols(), positions)
     if len(atoms) == 1 or np.allclose(positions, 0.0):
         return "Kh"
-    return str(PointGroupAnalyzer(molecule, tolerance=tolerance).sch_symbol)
+    analyzer = PointGroupAnalyzer(molecule, tolerance=tolerance, eigen_tolerance=EIGEN_TOLERANCE)
+    return str(analyzer.sch_symbol)
