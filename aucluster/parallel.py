@@ -51,11 +51,14 @@ def map_unordered(
 
     `scheduler`: address of a running Dask scheduler (e.g. ``tcp://host:8786``, or one
     started by dask-jobqueue); otherwise a `LocalCluster` of `workers` processes (default:
-    the cores available) is started and closed here. ``workers=1`` without a scheduler runs
-    serially in this process. Scripts that call this with workers must guard their entry
-    point with ``if __name__ == "__main__":`` (worker processes are spawned and re-import it).
+    the cores available; serial in this process when Dask is not installed) is started and
+    closed here. ``workers=1`` without a scheduler runs serially in this process. Scripts
+    that start workers must guard their entry point with ``if __name__ == "__main__":``
+    (worker processes are spawned and re-import it).
     """
     n_workers = check_workers(workers)
+    if scheduler is None and workers is None and not dask_available():
+        n_workers = 1  # the default asks for every core only when Dask can provide them
     if scheduler is None and n_workers == 1:
         for index, item in enumerate(items):
             yield index, func(item, **kwargs)

@@ -1,12 +1,14 @@
 """`aucluster run SCENARIO.toml`: one scenario end to end (or an ensemble of it) into one
 directory, with a report; run the same command again to resume after an interruption."""
 
+import math
 from pathlib import Path
 
 import click
 
 from aucluster.cli.md import _Progress
 from aucluster.workflow import load_scenario, run_ensemble, run_scenario
+from aucluster.workflow.ensemble import parse_sweep
 from aucluster.workflow.pipeline import md_settings
 
 
@@ -54,7 +56,8 @@ def run(
     if out_dir is None:
         out_dir = Path("results") / (scenario.name + ("-smoke" if smoke else ""))
     if replicas > 1 or sweep:
-        with click.progressbar(length=1, label="ensemble members", show_pos=True) as bar:
+        n_members = replicas * math.prod(len(values) for _, values in parse_sweep(sweep))
+        with click.progressbar(length=n_members, label="ensemble members", show_pos=True) as bar:
             path = run_ensemble(
                 scenario,
                 out_dir,
