@@ -1,6 +1,6 @@
 """Stability tables in an ASE database: relax every candidate once, keep every result.
 
-Each relaxed cluster is one row (its structure, energy and forces) with key-value pairs
+Each relaxed cluster is one row (its relaxed structure and energy) with key-value pairs
 `table_key, motif, parameters, potential, n_atoms, energy_eV, energy_per_atom_eV, delta_eV,
 bulk_energy_eV, point_group, fmax_eV_per_A, relax_steps, converged`. A row is written as soon as
 its relaxation finishes (in batches of `WRITE_BATCH`, flushed on interruption too), and

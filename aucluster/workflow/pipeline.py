@@ -34,7 +34,7 @@ from aucluster.imaging import (
 )
 from aucluster.md import MDSettings
 from aucluster.md.settings import settings_from_dict
-from aucluster.store import atomic_output, write_provenance
+from aucluster.store import atomic_output
 from aucluster.store.files import make_output_dir, write_json
 from aucluster.store.provenance import provenance_record
 from aucluster.workflow.scenario import Scenario
@@ -138,12 +138,4 @@ def movie_rotation(scenario: Scenario):
     return orientation_rotation(seed=int(scenario.imaging.get("orientation_seed", scenario.seed)))
 
 
-__all__ = [
-    "RunResult",
-    "imaging_settings",
-    "md_settings",
-    "movie_rotation",
-    "provenance_record",
-    "run_scenario",
-    "write_provenance",
-]
+__all__ = ["RunResult", "imaging_settings", "md_settings", "movie_rotation", "run_scenario"]
