@@ -299,7 +299,7 @@ def bulk_coexistence(
         )
     return Coexistence(
         temperature_K=float(second.mean()),
-        uncertainty_K=float(blocks.std(ddof=1) / np.sqrt(len(blocks)) + 0.0),
+        uncertainty_K=float(blocks.std(ddof=1) / np.sqrt(len(blocks))),
         lattice_constant_A=a,
         start_K=float(start_K),
         solid_fraction_end=solid_fraction,
