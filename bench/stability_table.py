@@ -21,14 +21,9 @@ def timed_table(path: Path, max_atoms: int, workers: int, dask: bool = False) ->
     """Wall time and relaxations of the table; `dask` runs even one worker on a LocalCluster."""
     start = time.perf_counter()
     if dask and workers == 1:
-        from distributed import LocalCluster
+        from aucluster.parallel import _local_cluster
 
-        with LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
-        ) as cluster:
+        with _local_cluster(1) as cluster:  # the same worker settings as the 2-worker run
             run = compute_table(
                 path,
                 potential="emt",
