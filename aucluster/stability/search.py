@@ -91,7 +91,7 @@ def random_cluster(
     points = random_sequential_addition(
         n_atoms, lambda k: points_in_shell(k, 0.0, radius, rng), 0.8 * nn_distance
     )
-    return in_vacuum_box(Atoms(element * n_atoms if len(element) else "", positions=points))
+    return in_vacuum_box(Atoms(f"{element}{n_atoms}", positions=points))
 
 
 def basin_hopping(

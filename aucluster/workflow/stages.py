@@ -12,7 +12,7 @@ from aucluster.analysis.plot import plot_timeseries
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.imaging import simulate_movie, write_animation, write_tiff
 from aucluster.md import resume_md, run_md
-from aucluster.md.rundir import RUN_JSON, TRAJECTORY
+from aucluster.md.rundir import RUN_JSON, TRAJECTORY, read_run_json
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import make_output_dir
 from aucluster.workflow.build import build_structure
@@ -40,9 +40,7 @@ def structure_stage(scenario: Scenario, out: Path, say, atoms=None) -> list[str]
 def md_stage(scenario: Scenario, out: Path, say, observers=()) -> list[str]:
     md_dir = out / "md"
     if (md_dir / RUN_JSON).exists():
-        import json
-
-        if json.loads((md_dir / RUN_JSON).read_text()).get("status") == "completed":
+        if read_run_json(md_dir).get("status") == "completed":
             return []
         say("md: resuming from the last checkpoint")
         resume_md(md_dir, observers=observers)
@@ -65,7 +63,7 @@ def analysis_stage(scenario: Scenario, out: Path, record, say) -> list[str]:
         return []
     frames = trajectory(out)
     window = int(scenario.analysis.get("lindemann_window", 10))
-    result = analyze_trajectory(frames, lindemann_window=window if len(frames) >= window else 0)
+    result = analyze_trajectory(frames, lindemann_window=window)  # NaN while no block is full
     make_output_dir(target)
     paths = [
         write_frames_csv(result, target / "frames.csv"),
