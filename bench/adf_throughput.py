@@ -29,14 +29,14 @@ def main() -> None:
     args = parser.parse_args()
 
     big = build_fcc_sphere(27.0)
-    frame = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(512, 512)))
+    frame = ImagingSettings(scan=ScanSettings(pixel_size_A=0.2, shape_px=(512, 512)))
     simulate_adf(big, frame)  # fills the probe cache
     t_frame = best_seconds(lambda: simulate_adf(big, frame), args.repeats)
     print(f"(a) {len(big)} atoms, 512×512 frame: {t_frame * 1e3:.1f} ms (target ≤ 50 ms)")
 
     small = build_cuboctahedron(5)
     settings = ImagingSettings(
-        scan=ScanSettings(pixel_size=0.2, shape=(128, 128)),
+        scan=ScanSettings(pixel_size_A=0.2, shape_px=(128, 128)),
         background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
     )
     simulate_adf(small, settings)

@@ -49,7 +49,7 @@ def column_intensities(
 def compare(ours: np.ndarray, theirs: np.ndarray, settings, t_ours: float, t_theirs: float) -> dict:
     gain, offset = np.polyfit(ours.ravel(), theirs.ravel(), 1)
     r = float(np.corrcoef(ours.ravel(), theirs.ravel())[0, 1])
-    col_ours, col_theirs = column_intensities(ours, theirs, settings.scan.pixel_size)
+    col_ours, col_theirs = column_intensities(ours, theirs, settings.scan.pixel_size_A)
     return {
         "pearson_r": r,
         "gain_fit": float(gain),
@@ -76,7 +76,7 @@ def main() -> None:
     args.output.mkdir(parents=True, exist_ok=True)
     particle = build_octahedron(7, 2)  # 201-atom truncated octahedron, ~1.8 nm across
     base = ImagingSettings(
-        scan=ScanSettings(pixel_size=0.2, shape=(160, 160)),
+        scan=ScanSettings(pixel_size_A=0.2, shape_px=(160, 160)),
         background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
     )
     orientations = {
@@ -99,7 +99,7 @@ def main() -> None:
             start = time.perf_counter()
             ours = simulate_adf(atoms, settings, background=False).data
             t_ours = time.perf_counter() - start
-            sigma_px = fwhm / 2.3548 / settings.scan.pixel_size
+            sigma_px = fwhm / 2.3548 / settings.scan.pixel_size_A
             theirs = gaussian_filter(theirs_sharp, sigma_px, mode="wrap") if fwhm else theirs_sharp
             key = f"{name}, source {fwhm} Å"
             results[key] = compare(ours, theirs, settings, t_ours, t_theirs)

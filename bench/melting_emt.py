@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from aucluster.parallel import map_unordered
-from aucluster.stability.thermo import bulk_coexistence, caloric_curve, melting_point, pawlow_fit
 from aucluster.structures import build_icosahedron
+from aucluster.thermo import bulk_coexistence, caloric_curve, melting_point, pawlow_fit
 
 SHELLS = (4, 5, 6, 7)  # Ih 147, 309, 561, 923
 TEMPERATURES_K = np.arange(300.0, 1001.0, 25.0)

@@ -25,6 +25,18 @@ from aucluster.analysis.segment import Segmentation, segment
 from aucluster.errors import ParameterError
 from aucluster.structures.motif import Region
 
+#: Frames per Lindemann block: the index is computed over consecutive blocks of this many
+#: frames, on the atoms in the particle throughout the block, and reported on the block's
+#: last frame (NaN elsewhere).
+DEFAULT_LINDEMANN_WINDOW = 10
+
+
+def check_lindemann_window(lindemann_window: int) -> None:
+    if int(lindemann_window) != lindemann_window or lindemann_window < 0 or lindemann_window == 1:
+        raise ParameterError(
+            f"lindemann_window = {lindemann_window!r}: 0 (off) or an integer ≥ 2 (frames per block)"
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class AnalysisSettings:
@@ -34,12 +46,14 @@ class AnalysisSettings:
     rmsd_max: float = DEFAULT_RMSD_MAX  # PTM RMSD cutoff (dimensionless)
     max_misorientation_deg: float = DEFAULT_MAX_MISORIENTATION_DEG
     min_grain_size: int = DEFAULT_MIN_GRAIN_SIZE  # [atoms]
+    lindemann_window: int = DEFAULT_LINDEMANN_WINDOW  # [frames] per block; 0 = off
 
     def __post_init__(self) -> None:
         if not self.bond_cutoff > 0:
             raise ParameterError(f"bond_cutoff = {self.bond_cutoff!r} Å: must be positive")
         check_rmsd_max(self.rmsd_max)
         check_grain_parameters(self.max_misorientation_deg, self.min_grain_size)
+        check_lindemann_window(self.lindemann_window)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,8 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
 import numpy as np
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 
 def plot_timeseries(rows: Sequence[dict], path: Path, *, title: str) -> None:
@@ -22,7 +19,8 @@ def plot_timeseries(rows: Sequence[dict], path: Path, *, title: str) -> None:
     def col(name: str) -> np.ndarray:
         return np.array([float(r[name]) for r in rows])
 
-    fig, axes = plt.subplots(4, 1, figsize=(8, 10), sharex=True, constrained_layout=True)
+    fig = Figure(figsize=(8, 10), layout="constrained")
+    axes = fig.subplots(4, 1, sharex=True)
     order, regions, exchange, melt = axes
     order.plot(x, col("crystalline_fraction"), label="crystalline fraction (CNA)")
     order.plot(x, col("largest_grain_share"), label="largest grain share")
@@ -53,4 +51,3 @@ def plot_timeseries(rows: Sequence[dict], path: Path, *, title: str) -> None:
         melt.text(0.5, 0.5, "too few frames per block", transform=melt.transAxes, ha="center")
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
-    plt.close(fig)

@@ -13,13 +13,12 @@ from aucluster.analysis.events import (
     lindemann_index,
     shape_anisotropy,
 )
-from aucluster.analysis.frame import AnalysisSettings, FrameAnalysis, analyze_frame
+from aucluster.analysis.frame import (
+    AnalysisSettings,
+    FrameAnalysis,
+    analyze_frame,
+)
 from aucluster.errors import ParameterError
-
-#: Frames per Lindemann block: the index is computed over consecutive blocks of this many
-#: frames, on the atoms in the particle throughout the block, and reported on the block's
-#: last frame (NaN elsewhere).
-DEFAULT_LINDEMANN_WINDOW = 10
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,10 @@ def frame_time_ps(atoms: Atoms) -> float:
     return float(value) if value is not None else float("nan")
 
 
-def check_lindemann_window(lindemann_window: int) -> None:
-    if int(lindemann_window) != lindemann_window or lindemann_window < 0 or lindemann_window == 1:
-        raise ParameterError(
-            f"lindemann_window = {lindemann_window!r}: 0 (off) or an integer ≥ 2 (frames per block)"
-        )
-
-
 def analyze_trajectory(
     frames: Iterable[Atoms],
     settings: AnalysisSettings | None = None,
     *,
-    lindemann_window: int = DEFAULT_LINDEMANN_WINDOW,
     on_frame: Callable[[int, Atoms, FrameAnalysis], None] | None = None,
 ) -> TrajectoryAnalysis:
     """Analyse every frame, then the exchange events between them.
@@ -56,7 +47,8 @@ def analyze_trajectory(
     `on_frame(index, atoms, analysis)` is called after each frame (to write per-atom labels
     or advance a progress bar) so that per-atom results need not be kept in memory.
     """
-    check_lindemann_window(lindemann_window)
+    settings = settings or AnalysisSettings()
+    lindemann_window = settings.lindemann_window
     rows: list[dict] = []
     clusters: list[np.ndarray] = []
     kappa2: list[float] = []

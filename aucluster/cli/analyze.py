@@ -11,15 +11,14 @@ from pathlib import Path
 import click
 
 from aucluster.analysis import AnalysisSettings, analyze_trajectory
-from aucluster.analysis.grains import DEFAULT_MAX_MISORIENTATION_DEG, DEFAULT_MIN_GRAIN_SIZE
-from aucluster.analysis.orientation import DEFAULT_RMSD_MAX
 from aucluster.analysis.output import write_events_csv, write_frames_csv
 from aucluster.analysis.plot import plot_timeseries
-from aucluster.analysis.timeseries import DEFAULT_LINDEMANN_WINDOW, check_lindemann_window
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import make_output_dir, read_frames, write_structures
 from aucluster.store.provenance import provenance_record
+
+DEFAULTS = AnalysisSettings()
 
 
 @click.command()
@@ -41,35 +40,35 @@ from aucluster.store.provenance import provenance_record
 @click.option(
     "--bond-cutoff",
     type=float,
-    default=AnalysisSettings().bond_cutoff,
+    default=DEFAULTS.bond_cutoff,
     show_default=True,
     help="Bond length separating particle and cloud [Å].",
 )
 @click.option(
     "--rmsd-max",
     type=float,
-    default=DEFAULT_RMSD_MAX,
+    default=DEFAULTS.rmsd_max,
     show_default=True,
     help="PTM RMSD cutoff for lattice orientations (dimensionless).",
 )
 @click.option(
     "--max-misorientation",
     type=float,
-    default=DEFAULT_MAX_MISORIENTATION_DEG,
+    default=DEFAULTS.max_misorientation_deg,
     show_default=True,
     help="Largest misorientation inside one grain [deg].",
 )
 @click.option(
     "--min-grain-size",
     type=int,
-    default=DEFAULT_MIN_GRAIN_SIZE,
+    default=DEFAULTS.min_grain_size,
     show_default=True,
     help="Smallest grain [atoms].",
 )
 @click.option(
     "--lindemann-window",
     type=int,
-    default=DEFAULT_LINDEMANN_WINDOW,
+    default=DEFAULTS.lindemann_window,
     show_default=True,
     help="Frames per Lindemann-index block [frames]; 0 = off.",
 )
@@ -90,8 +89,8 @@ def analyze(
         rmsd_max=rmsd_max,
         max_misorientation_deg=max_misorientation,
         min_grain_size=min_grain_size,
+        lindemann_window=lindemann_window,
     )
-    check_lindemann_window(lindemann_window)
     frames = read_frames(input_file, index)
     if min(len(f) for f in frames) < 2:
         raise ParameterError(
@@ -117,12 +116,10 @@ def analyze(
             labelled.append(frame)
             bar.update(1)
 
-        result = analyze_trajectory(
-            frames, settings, lindemann_window=lindemann_window, on_frame=keep_labels
-        )
+        result = analyze_trajectory(frames, settings, on_frame=keep_labels)
 
     record = provenance_record(
-        settings={"index": index, "lindemann_window": lindemann_window, **vars(settings)},
+        settings={"index": index, **vars(settings)},
         inputs=[input_file],
     )
     frames_csv = write_frames_csv(result, out_dir / "frames.csv")

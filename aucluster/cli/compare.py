@@ -6,7 +6,6 @@ verdict per frame. match: a simulated frame aligned to an experimental one (shif
 scale from the pixel sizes) with its scores and an overlay figure.
 """
 
-import csv
 from pathlib import Path
 
 import click
@@ -22,7 +21,7 @@ from aucluster.compare import (
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.errors import ParameterError
 from aucluster.imaging import Image
-from aucluster.store import atomic_output, write_provenance
+from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir, write_json
 from aucluster.store.provenance import provenance_record
 
@@ -85,7 +84,7 @@ def measure(
     """Projected Au-rich area, mean grey value and FFT crystallinity of every particle in
     every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with --pixel-size)."""
     settings = SegmentationSettings(
-        smoothing=smoothing, threshold_sigma=threshold_sigma, min_area=min_area
+        smoothing=smoothing, threshold_sigma=threshold_sigma, min_area_nm2=min_area
     )
     image = _load(movie, signal, pixel_size)
     dt = frame_time if frame_time is not None else image.frame_time_s
@@ -105,10 +104,7 @@ def measure(
             err=True,
         )
     table = out_dir / "measurements.csv"
-    with atomic_output(table) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=MEASUREMENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(table, rows, MEASUREMENT_COLUMNS)
     figure = out_dir / "measurements.png"
     with atomic_output(figure) as tmp:
         plot_measurements(rows, tmp, title=movie.name, timed=dt is not None)

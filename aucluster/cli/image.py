@@ -34,6 +34,9 @@ from aucluster.store.files import check_writable, read_frames
 from aucluster.store.provenance import provenance_record
 
 SUFFIXES = (".tif", ".tiff", ".gif", ".mp4", ".png", ".npy")
+#: Defaults of every option: the settings dataclasses' own.
+PROBE, DETECTOR, SCAN = ProbeSettings(), DetectorSettings(), ScanSettings()
+BACKGROUND, ACQUISITION = BackgroundSettings(), AcquisitionSettings()
 
 
 def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
@@ -62,43 +65,61 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     "--energy-keV",
     "energy_kev",
     type=float,
-    default=200.0,
+    default=PROBE.energy / 1e3,
     show_default=True,
     help="Beam energy [keV].",
 )
 @click.option(
     "--semiangle",
     type=float,
-    default=25.0,
+    default=PROBE.semiangle,
     show_default=True,
     help="Probe convergence semi-angle [mrad].",
 )
-@click.option("--defocus", type=float, default=0.0, show_default=True, help="Defocus [Å].")
-@click.option("--cs", type=float, default=0.0, show_default=True, help="C30 [Å] (1 µm = 1e4 Å).")
-@click.option("--c5", type=float, default=0.0, show_default=True, help="C50 [Å].")
+@click.option(
+    "--defocus", type=float, default=PROBE.defocus, show_default=True, help="Defocus [Å]."
+)
+@click.option(
+    "--cs", type=float, default=PROBE.cs, show_default=True, help="C30 [Å] (1 µm = 1e4 Å)."
+)
+@click.option("--c5", type=float, default=PROBE.c5, show_default=True, help="C50 [Å].")
 @click.option(
     "--source-fwhm",
     type=float,
-    default=0.8,
+    default=PROBE.source_fwhm,
     show_default=True,
     help="Effective source size, FWHM [Å].",
 )
 @click.option(
     "--focal-spread",
     type=float,
-    default=0.0,
+    default=PROBE.focal_spread,
     show_default=True,
     help="Defocus spread (standard deviation) [Å].",
 )
 @click.option(
-    "--inner", type=float, default=70.0, show_default=True, help="ADF detector inner angle [mrad]."
+    "--inner",
+    type=float,
+    default=DETECTOR.inner,
+    show_default=True,
+    help="ADF detector inner angle [mrad].",
 )
 @click.option(
-    "--outer", type=float, default=200.0, show_default=True, help="ADF detector outer angle [mrad]."
+    "--outer",
+    type=float,
+    default=DETECTOR.outer,
+    show_default=True,
+    help="ADF detector outer angle [mrad].",
 )
-@click.option("--pixel-size", type=float, default=0.2, show_default=True, help="Pixel size [Å].")
 @click.option(
-    "--size", type=int, default=256, show_default=True, help="Frame size [pixels] (square)."
+    "--pixel-size", type=float, default=SCAN.pixel_size_A, show_default=True, help="Pixel size [Å]."
+)
+@click.option(
+    "--size",
+    type=int,
+    default=SCAN.shape_px[0],
+    show_default=True,
+    help="Frame size [pixels] (square).",
 )
 @click.option("--zone-axis", help="Orient along this direction of the structure frame, e.g. 1,1,0.")
 @click.option("--euler", help="Orient by ZXZ Euler angles [deg], e.g. 10,20,30.")
@@ -113,46 +134,68 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     help="Turn the image about the beam [deg].",
 )
 @click.option(
-    "--water", type=float, default=200.0, show_default=True, help="Liquid-cell water thickness [Å]."
+    "--water",
+    type=float,
+    default=BACKGROUND.water_thickness,
+    show_default=True,
+    help="Liquid-cell water thickness [Å].",
 )
 @click.option(
     "--graphene-layers",
     type=int,
-    default=2,
+    default=BACKGROUND.graphene_layers,
     show_default=True,
     help="Graphene layers in the beam (both windows).",
 )
 @click.option(
     "--dose",
     type=float,
-    default=EXPERIMENT_DOSE_RATE * EXPERIMENT_FRAME_TIME_S,
+    default=ACQUISITION.dose_e_per_A2,
     show_default=True,
-    help="Dose per frame [e/Å²] (298 e/Å²/s × 0.5 s).",
+    help=f"Dose per frame [e/Å²] ({EXPERIMENT_DOSE_RATE:g} e/Å²/s × "
+    f"{EXPERIMENT_FRAME_TIME_S:g} s).",
 )
 @click.option(
     "--frame-time",
     type=float,
-    default=EXPERIMENT_FRAME_TIME_S,
+    default=ACQUISITION.frame_time_s,
     show_default=True,
     help="Frame time [s].",
 )
 @click.option(
     "--gain",
     type=float,
-    default=1.0,
+    default=ACQUISITION.gain,
     show_default=True,
     help="Detector gain [counts per electron].",
 )
 @click.option(
-    "--offset", type=float, default=0.0, show_default=True, help="Detector offset [counts]."
+    "--offset",
+    type=float,
+    default=ACQUISITION.offset,
+    show_default=True,
+    help="Detector offset [counts].",
 )
 @click.option(
-    "--read-noise", type=float, default=0.0, show_default=True, help="Read noise [counts rms]."
+    "--read-noise",
+    type=float,
+    default=ACQUISITION.read_noise,
+    show_default=True,
+    help="Read noise [counts rms].",
 )
 @click.option(
-    "--jitter", type=float, default=0.0, show_default=True, help="Scan-line jitter [Å rms]."
+    "--jitter",
+    type=float,
+    default=ACQUISITION.jitter,
+    show_default=True,
+    help="Scan-line jitter [Å rms].",
 )
-@click.option("--drift", default="0,0", show_default=True, help="Specimen drift x,y [Å/s].")
+@click.option(
+    "--drift",
+    default=",".join(f"{v:g}" for v in ACQUISITION.drift),
+    show_default=True,
+    help="Specimen drift x,y [Å/s].",
+)
 @click.option(
     "--snapshots-per-frame",
     type=int,
@@ -227,10 +270,10 @@ def image(
             focal_spread=focal_spread,
         ),
         detector=DetectorSettings(inner=inner, outer=outer),
-        scan=ScanSettings(pixel_size=pixel_size, shape=(size, size)),
+        scan=ScanSettings(pixel_size_A=pixel_size, shape_px=(size, size)),
         background=BackgroundSettings(water_thickness=water, graphene_layers=graphene_layers),
         acquisition=AcquisitionSettings(
-            dose=dose,
+            dose_e_per_A2=dose,
             frame_time_s=frame_time,
             gain=gain,
             offset=offset,

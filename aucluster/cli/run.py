@@ -9,7 +9,6 @@ import click
 from aucluster.cli.md import _Progress
 from aucluster.workflow import load_scenario, run_ensemble, run_scenario
 from aucluster.workflow.ensemble import parse_sweep
-from aucluster.workflow.pipeline import md_settings
 
 
 @click.command()
@@ -71,8 +70,8 @@ def run(
         return
     observers = []
     progress = None
-    if scenario.kind == "md":
-        settings = md_settings(scenario)
+    if scenario.md is not None:
+        settings = scenario.md
         progress = _Progress("md", settings.total_steps, settings.sample_interval)
         observers = [(progress, settings.sample_interval)]
     try:

@@ -4,14 +4,13 @@ The README's main job until the stability tables exist: it writes the series as 
 file (one frame per cluster, for ASE and OVITO), a CSV table and a figure.
 """
 
-import csv
 from pathlib import Path
 
 import click
 
 from aucluster.cli.series_plot import plot_series
 from aucluster.errors import ParameterError
-from aucluster.store import atomic_output, write_provenance
+from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir, write_structures
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import SUPPORTED_ELEMENTS, build_member, describe, magic_series
@@ -111,10 +110,7 @@ def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float |
     settings = {"max_atoms": max_atoms, "motifs": names, "element": element, "a0": a0}
     record = provenance_record(settings=settings)
     csv_path = out_dir / "series.csv"
-    with atomic_output(csv_path) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(csv_path, rows, COLUMNS)
     xyz_path = write_structures(out_dir / "series.extxyz", images)
     png_path = out_dir / "series.png"
     with atomic_output(png_path) as tmp:

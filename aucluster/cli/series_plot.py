@@ -3,16 +3,14 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 
 def plot_series(rows: Sequence[dict], path: Path, *, title: str) -> None:
     """Two panels: (a) each motif's magic numbers on a log N axis; (b) diameter against N^(1/3)."""
     motifs = list(dict.fromkeys(r["motif"] for r in rows))
-    fig, (ladder, growth) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    ladder, growth = fig.subplots(1, 2)
     for y, motif in enumerate(motifs):
         ns = [int(r["n_atoms"]) for r in rows if r["motif"] == motif]
         ds = [float(r["diameter_A"]) for r in rows if r["motif"] == motif]
@@ -38,4 +36,3 @@ def plot_series(rows: Sequence[dict], path: Path, *, title: str) -> None:
     growth.legend(fontsize=8)
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
-    plt.close(fig)

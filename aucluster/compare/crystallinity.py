@@ -19,6 +19,7 @@ four, "no lattice" at zero.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from scipy import ndimage
@@ -72,6 +73,15 @@ class FringeSet:
     strength: float
 
 
+class FFTVerdict(StrEnum):
+    """What the FFT of a particle says (see the module notes)."""
+
+    POLYCRYSTALLINE = "polycrystalline"  # more than four fringe sets
+    CRYSTALLINE = "crystalline"  # one to four
+    NO_LATTICE = "no lattice"  # none
+    NO_PARTICLE = "no particle"  # nothing segmented to take the FFT of
+
+
 @dataclass(frozen=True)
 class Crystallinity:
     fringes: list[FringeSet]
@@ -81,11 +91,11 @@ class Crystallinity:
         return len(self.fringes)
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> FFTVerdict:
         n = self.n_fringe_sets
         if n == 0:
-            return "no lattice"
-        return "polycrystalline" if n > POLYCRYSTALLINE_ABOVE else "crystalline"
+            return FFTVerdict.NO_LATTICE
+        return FFTVerdict.POLYCRYSTALLINE if n > POLYCRYSTALLINE_ABOVE else FFTVerdict.CRYSTALLINE
 
     @property
     def strength(self) -> float:

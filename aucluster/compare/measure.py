@@ -10,7 +10,7 @@ Segmentation (documented because every number depends on it):
    frame (valid while particles cover less than half of it). A noise-free simulated frame
    (MAD 0) uses 1 % of its range above the background as the noise.
 3. Particle pixels: smoothed value above background + `threshold_sigma` × noise; connected
-   pieces (8-connectivity) with holes filled, kept when at least `min_area` nm² and
+   pieces (8-connectivity) with holes filled, kept when at least `min_area_nm2` and
    `min_pixels` pixels (a few pixels over threshold are noise, whatever their size in nm²).
 4. Per particle: projected area [nm²] = pixels × pixel area; mean grey value = mean of the
    *unsmoothed* frame over those pixels (the paper's Fig. 2b quantity, in the frame's units);
@@ -36,12 +36,12 @@ MAD_TO_SIGMA = 1.4826
 
 @dataclass(frozen=True, kw_only=True)
 class SegmentationSettings:
-    """smoothing [Å]; threshold_sigma [background noise units]; min_area [nm²]; min_pixels;
+    """smoothing [Å]; threshold_sigma [background noise units]; min_area_nm2 [nm²]; min_pixels;
     background_region: (row0, row1, col0, col1) in pixels, or None for the whole frame."""
 
     smoothing: float = 2.0
     threshold_sigma: float = 3.0
-    min_area: float = 0.5
+    min_area_nm2: float = 0.5
     min_pixels: int = 9
     background_region: tuple[int, int, int, int] | None = None
 
@@ -50,8 +50,8 @@ class SegmentationSettings:
             raise ParameterError(f"smoothing = {self.smoothing!r} Å: must be ≥ 0")
         if not self.threshold_sigma > 0:
             raise ParameterError(f"threshold_sigma = {self.threshold_sigma!r}: must be > 0")
-        if not self.min_area >= 0:
-            raise ParameterError(f"min_area = {self.min_area!r} nm²: must be ≥ 0")
+        if not self.min_area_nm2 >= 0:
+            raise ParameterError(f"min_area_nm2 = {self.min_area_nm2!r} nm²: must be ≥ 0")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def measure_frame(image: Image, settings: SegmentationSettings | None = None) ->
     for k in range(1, n + 1):
         mask = ndimage.binary_fill_holes(labels == k)
         area = float(mask.sum() * pixel_nm2)
-        if area < s.min_area or mask.sum() < s.min_pixels:
+        if area < s.min_area_nm2 or mask.sum() < s.min_pixels:
             continue
         rows, cols = np.nonzero(mask)
         particles.append(

@@ -4,7 +4,7 @@ area, mean grey value, equivalent diameter, track and FFT verdict; and their fig
 
 from pathlib import Path
 
-from aucluster.compare.crystallinity import particle_crystallinity
+from aucluster.compare.crystallinity import FFTVerdict, particle_crystallinity
 from aucluster.compare.measure import SegmentationSettings, measure_frame, track
 from aucluster.imaging import Image
 
@@ -69,13 +69,11 @@ def measure_movie(
 
 def plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) -> None:
     """Area and grey value of each tracked particle against time; polycrystalline FFT marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     key = "time_s" if timed else "frame"
-    fig, (area, grey) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, constrained_layout=True)
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    area, grey = fig.subplots(2, 1, sharex=True)
     for track_id in sorted({r["track"] for r in rows}):
         mine = [r for r in rows if r["track"] == track_id]
         x = [r[key] for r in mine]
@@ -83,7 +81,7 @@ def plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) 
             x, [r["area_nm2"] for r in mine], "o-", ms=3, label=f"particle {track_id}"
         )[0]
         grey.plot(x, [r["mean_grey"] for r in mine], "o-", ms=3, color=line.get_color())
-        poly = [r for r in mine if r["fft_verdict"] == "polycrystalline"]
+        poly = [r for r in mine if r["fft_verdict"] == FFTVerdict.POLYCRYSTALLINE]
         grey.plot([r[key] for r in poly], [r["mean_grey"] for r in poly], "kx", ms=6)
     area.set_ylabel("projected Au-rich area [nm²]")
     grey.set_ylabel("mean grey value")
@@ -92,4 +90,3 @@ def plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) 
     grey.set_title("× : FFT shows > 4 fringe sets (polycrystalline)", fontsize=8)
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
-    plt.close(fig)

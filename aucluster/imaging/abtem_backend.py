@@ -85,7 +85,7 @@ def simulate_adf_abtem(
     )
     p = s.probe
     aberrations = {"C10": -p.defocus, "C30": p.cs, "C50": p.c5}
-    scan = abtem.GridScan(start=(0.0, 0.0), end=(width, height), sampling=s.scan.pixel_size)
+    scan = abtem.GridScan(start=(0.0, 0.0), end=(width, height), sampling=s.scan.pixel_size_A)
     detector = abtem.AnnularDetector(inner=s.detector.inner, outer=s.detector.outer)
     if method == "prism":
         smatrix = abtem.SMatrix(
@@ -108,10 +108,10 @@ def simulate_adf_abtem(
     data = np.asarray(result.array, dtype=float)
     if data.ndim == 3:  # frozen phonons not averaged by abTEM
         data = data.mean(axis=0)
-    data = data.T[: s.scan.shape[0], : s.scan.shape[1]]  # abTEM arrays are (x, y)
+    data = data.T[: s.scan.shape_px[0], : s.scan.shape_px[1]]  # abTEM arrays are (x, y)
     return Image(
         data=np.ascontiguousarray(data),
-        pixel_size=s.scan.pixel_size,
+        pixel_size=s.scan.pixel_size_A,
         unit="fraction of beam",
         metadata={
             "settings": asdict(s),

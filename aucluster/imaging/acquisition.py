@@ -20,7 +20,7 @@ from aucluster.imaging.settings import AcquisitionSettings
 
 def electrons_per_pixel(acquisition: AcquisitionSettings, pixel_area: float) -> float:
     """Incident electrons per pixel: dose [e/Å²] × pixel area [Å²]."""
-    return acquisition.dose * pixel_area
+    return acquisition.dose_e_per_A2 * pixel_area
 
 
 def distorted(

@@ -93,9 +93,9 @@ def fine_image(
 ) -> tuple[np.ndarray, int]:
     """Noise-free I − b on the fine grid (ny·m, nx·m) and the subdivision m (pixel / m ≤ 0.1 Å)."""
     scan = settings.scan
-    m = max(1, math.ceil(scan.pixel_size / MAX_GRID_SPACING - 1e-9))
-    h = scan.pixel_size / m
-    shape = (scan.shape[0] * m, scan.shape[1] * m)
+    m = max(1, math.ceil(scan.pixel_size_A / MAX_GRID_SPACING - 1e-9))
+    h = scan.pixel_size_A / m
+    shape = (scan.shape_px[0] * m, scan.shape_px[1] * m)
     u = xy[:, 0] / h
     v = xy[:, 1] / h
     iu, iv = np.floor(u).astype(np.int64), np.floor(v).astype(np.int64)
@@ -143,9 +143,9 @@ def simulate_adf(
     if outside not in ("error", "drop"):
         raise ParameterError(f"outside = {outside!r}: use 'error' or 'drop'")
     nyquist = nyquist_pixel_size(s.probe)
-    if s.scan.pixel_size > nyquist:
+    if s.scan.pixel_size_A > nyquist:
         warnings.warn(
-            f"pixel size {s.scan.pixel_size} Å exceeds the probe's Nyquist limit {nyquist:.3f} Å "
+            f"pixel size {s.scan.pixel_size_A} Å exceeds the probe's Nyquist limit {nyquist:.3f} Å "
             f"(λ/4α): lattice fringes finer than 2·pixel alias, as in an undersampled scan",
             UndersampledWarning,
             stacklevel=2,
@@ -169,7 +169,7 @@ def simulate_adf(
         data += b
     return Image(
         data=data,
-        pixel_size=s.scan.pixel_size,
+        pixel_size=s.scan.pixel_size_A,
         unit="fraction of beam",
         metadata={
             "settings": asdict(s),

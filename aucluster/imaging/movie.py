@@ -139,10 +139,9 @@ def write_animation(
     MP4 (needs ffmpeg, from the ``io`` extra's imageio-ffmpeg). `fps` defaults to the real
     frame rate. A single frame is written as a one-frame animation."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib import animation
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from aucluster.store import atomic_output
 
@@ -155,7 +154,9 @@ def write_animation(
     rate = max(1, round(fps if fps is not None else 1.0 / dt))  # writers take whole fps
     limits = _colour_limits(frames)
     ny, nx = image.frame_shape
-    fig, ax = plt.subplots(figsize=(4.0, 4.0 * ny / nx), dpi=100)
+    fig = Figure(figsize=(4.0, 4.0 * ny / nx), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     fig.subplots_adjust(0, 0, 1, 1)
     artist, text = _draw(ax, frames[0], image.pixel_size, cmap, limits, "t = 0.0 s")
 
@@ -171,7 +172,6 @@ def write_animation(
         try:
             import imageio_ffmpeg
         except ImportError:
-            plt.close(fig)
             raise ParameterError(
                 "MP4 needs ffmpeg: pip install 'aucluster[io]' or use .gif"
             ) from None
@@ -181,26 +181,22 @@ def write_animation(
         )
     with atomic_output(path) as tmp:
         anim.save(str(tmp), writer=writer)
-    plt.close(fig)
     return path
 
 
 def write_png(image: Image, path: str | Path, *, cmap: str = "inferno") -> Path:
     """One frame (the first of a movie) in false colour with a scale bar."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from aucluster.store import atomic_output
 
     frame = image.data[0] if image.is_movie else image.data
     limits = _colour_limits(frame)
     ny, nx = frame.shape
-    fig, ax = plt.subplots(figsize=(5.0, 5.0 * ny / nx), dpi=120)
+    fig = Figure(figsize=(5.0, 5.0 * ny / nx), dpi=120)
+    ax = fig.subplots()
     fig.subplots_adjust(0, 0, 1, 1)
     _draw(ax, frame, image.pixel_size, cmap, limits, image.unit)
     with atomic_output(path) as tmp:
         fig.savefig(tmp, format="png")
-    plt.close(fig)
     return Path(path)

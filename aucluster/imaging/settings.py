@@ -79,20 +79,20 @@ class DetectorSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class ScanSettings:
-    """The scanned frame: pixel size [Å] and shape (rows, columns) in pixels."""
+    """The scanned frame: pixel size [Å] and shape (rows, columns) [pixels]."""
 
-    pixel_size: float = 0.2
-    shape: tuple[int, int] = (256, 256)
+    pixel_size_A: float = 0.2
+    shape_px: tuple[int, int] = (256, 256)
 
     def __post_init__(self) -> None:
-        _positive("pixel_size (Å)", self.pixel_size)
-        if len(self.shape) != 2 or any(int(n) != n or n < 8 for n in self.shape):
-            raise ParameterError(f"shape = {self.shape!r}: two integers ≥ 8 (rows, columns)")
+        _positive("pixel_size_A", self.pixel_size_A)
+        if len(self.shape_px) != 2 or any(int(n) != n or n < 8 for n in self.shape_px):
+            raise ParameterError(f"shape_px = {self.shape_px!r}: two integers ≥ 8 (rows, columns)")
 
     @property
     def field_of_view(self) -> tuple[float, float]:
         """(height, width) of the frame [Å]."""
-        return (self.shape[0] * self.pixel_size, self.shape[1] * self.pixel_size)
+        return (self.shape_px[0] * self.pixel_size_A, self.shape_px[1] * self.pixel_size_A)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +114,7 @@ class AcquisitionSettings:
     """Recording: dose per frame [e/Å²], frame time [s], detector gain [counts per electron]
     and offset [counts], read noise [counts rms], scan-line jitter [Å rms], drift [Å/s]."""
 
-    dose: float = EXPERIMENT_DOSE_RATE * EXPERIMENT_FRAME_TIME_S
+    dose_e_per_A2: float = EXPERIMENT_DOSE_RATE * EXPERIMENT_FRAME_TIME_S
     frame_time_s: float = EXPERIMENT_FRAME_TIME_S
     gain: float = 1.0
     offset: float = 0.0
@@ -123,7 +123,7 @@ class AcquisitionSettings:
     drift: tuple[float, float] = (0.0, 0.0)
 
     def __post_init__(self) -> None:
-        _positive("dose (e/Å² per frame)", self.dose)
+        _positive("dose_e_per_A2 (per frame)", self.dose_e_per_A2)
         _positive("frame_time_s", self.frame_time_s)
         _positive("gain (counts per electron)", self.gain)
         _non_negative("read_noise (counts)", self.read_noise)

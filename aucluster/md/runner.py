@@ -84,7 +84,7 @@ def _velocity_seed(seed: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), 2**32 - 1])  # no step reaches 2**32 − 1
 
 
-def _initial_momenta(atoms: Atoms, settings: MDSettings) -> None:
+def initial_momenta(atoms: Atoms, settings: MDSettings) -> None:
     """Draw Maxwell–Boltzmann momenta at T(0) if the structure has none (in place).
 
     In NVE the total and angular momenta are removed and the rest rescaled to T(0) with the
@@ -116,6 +116,25 @@ def segment_seed(seed: int, step: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(step)]).generate_state(1, np.uint32)[0])
 
 
+def make_integrator(atoms: Atoms, settings: MDSettings, step: int = 0):
+    """The asap3 integrator of `settings` for the segment starting at `step`: Langevin at the
+    program's temperature there, its noise seeded by `segment_seed`, or velocity Verlet.
+    `atoms` must carry its calculator already."""
+    from asap3.md.langevin import Langevin_Fast
+    from asap3.md.verlet import VelocityVerlet_Asap
+
+    s = settings
+    if s.ensemble is Ensemble.LANGEVIN:
+        return Langevin_Fast(
+            atoms,
+            s.timestep_fs * units.fs,
+            temperature_K=s.program.temperature_at(s.time_ps(step)),
+            friction=s.friction_per_fs / units.fs,
+            seed=segment_seed(s.seed, step),
+        )
+    return VelocityVerlet_Asap(atoms, s.timestep_fs * units.fs)
+
+
 class _Run:
     """State of one run while it steps: atoms, calculator, integrator and writers."""
 
@@ -141,23 +160,11 @@ class _Run:
         """New calculator and integrator for the segment starting at `self.step`. Done at
         every checkpoint, in uninterrupted and resumed runs alike: neighbour lists and the
         noise generator start afresh at the same steps, so both runs stay identical."""
-        from asap3.md.langevin import Langevin_Fast
-        from asap3.md.verlet import VelocityVerlet_Asap
-
         s = self.settings
         self.atoms.calc = make_calculator(
             s.potential, self.elements, solvent=s.solvent, wall=s.wall
         )
-        if s.ensemble is Ensemble.LANGEVIN:
-            self.dyn = Langevin_Fast(
-                self.atoms,
-                s.timestep_fs * units.fs,
-                temperature_K=s.program.temperature_at(s.time_ps(self.step)),
-                friction=s.friction_per_fs / units.fs,
-                seed=segment_seed(s.seed, self.step),
-            )
-        else:
-            self.dyn = VelocityVerlet_Asap(self.atoms, s.timestep_fs * units.fs)
+        self.dyn = make_integrator(self.atoms, s, self.step)
         self.dyn.attach(self._after_step, interval=1)
 
     def _after_step(self) -> None:
@@ -272,7 +279,7 @@ def run_md(
     work = atoms.copy()
     work.constraints = []
     run = _Run(work, settings, directory, observers)
-    _initial_momenta(work, settings)
+    initial_momenta(work, settings)
     run.fresh_engine()
     run._check_forces(0)  # before creating anything: bad structures leave no directory
     directory.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,12 @@
 
 import math
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from aucluster.config import convert, from_table
 from aucluster.errors import ParameterError
 from aucluster.md.programs import TemperatureProgram, constant
 from aucluster.potentials import Potential, SolventParameters, WallParameters
@@ -109,36 +110,24 @@ class MDSettings:
         return data
 
 
-def settings_from_dict(data: dict[str, Any]) -> MDSettings:
-    """MDSettings from a dict of its fields (as in run.json or a TOML config).
+def _program(value: Any, where: str) -> TemperatureProgram:
+    if isinstance(value, TemperatureProgram):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return constant(float(value))
+    points = convert(value, tuple[tuple[float, float], ...], "", where)
+    return TemperatureProgram(points=points)
+
+
+def settings_from_dict(data: dict[str, Any], *, table: str = "md") -> MDSettings:
+    """MDSettings from a dict of its fields (as in run.json, a TOML config or a scenario's
+    ``[md]`` table, named `table` in messages).
 
     ``program`` is a list of [time_ps, T_K] pairs or a single temperature; ``solvent`` and
-    ``wall`` are tables of their parameters. Unknown keys raise `ParameterError`.
+    ``wall`` are tables of their parameters. Unknown keys, wrong types and values out of
+    range raise `ParameterError` naming the key (`aucluster.config.from_table`).
     """
-    data = dict(data)
-    known = {f.name for f in fields(MDSettings)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ParameterError(
-            f"unknown setting(s) {', '.join(unknown)}: allowed are {sorted(known)}"
-        )
-    if "program" in data:
-        program = data["program"]
-        if isinstance(program, int | float):
-            data["program"] = constant(float(program))
-        elif not isinstance(program, TemperatureProgram):
-            data["program"] = TemperatureProgram(points=tuple(tuple(p) for p in program))
-    try:
-        if isinstance(data.get("solvent"), dict):
-            data["solvent"] = SolventParameters(**data["solvent"])
-        if isinstance(data.get("wall"), dict):
-            wall = dict(data["wall"])
-            if wall.get("centre") is not None:
-                wall["centre"] = tuple(wall["centre"])
-            data["wall"] = WallParameters(**wall)
-        return MDSettings(**data)
-    except TypeError as exc:  # a misspelt key inside [solvent] or [wall]
-        raise ParameterError(f"bad settings: {exc}") from None
+    return from_table(MDSettings, data, table, hooks={TemperatureProgram: _program})
 
 
 def load_settings(path: str | Path, **overrides: Any) -> MDSettings:

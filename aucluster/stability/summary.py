@@ -1,10 +1,8 @@
 """A table read as researchers read it: lowest motif per size, Δ2E, class fits, crossovers,
 written as CSV (units in the column names) and drawn as the classic Δ-against-N^(1/3) figure."""
 
-import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from aucluster.stability.candidates import MIN_ATOMS, MOTIF_CLASS
@@ -83,72 +81,65 @@ def summarise(rows: Sequence[TableRow]) -> TableSummary:
     )
 
 
-def write_table_csv(summary: TableSummary, path: Path) -> None:
+def table_rows(summary: TableSummary) -> list[list]:
+    """Rows of the table CSV, in `TABLE_COLUMNS` order."""
     lowest = set(summary.lowest.values())
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(TABLE_COLUMNS)
-        for i, r in enumerate(summary.rows):
-            is_lowest = i in lowest
-            d2 = summary.delta2.get(r.n_atoms) if is_lowest else None
-            writer.writerow(
-                [
-                    r.n_atoms,
-                    r.motif,
-                    MOTIF_CLASS[Motif(r.motif)],
-                    r.parameters,
-                    r.potential,
-                    f"{r.energy_eV:.6f}",
-                    f"{r.energy_per_atom_eV:.6f}",
-                    f"{r.delta_eV:.6f}",
-                    int(is_lowest),
-                    "" if d2 is None else f"{d2:.6f}",
-                    r.point_group,
-                    r.relax_steps,
-                    int(r.converged),
-                ]
-            )
+    rows = []
+    for i, r in enumerate(summary.rows):
+        is_lowest = i in lowest
+        d2 = summary.delta2.get(r.n_atoms) if is_lowest else None
+        rows.append(
+            [
+                r.n_atoms,
+                r.motif,
+                MOTIF_CLASS[Motif(r.motif)],
+                r.parameters,
+                r.potential,
+                f"{r.energy_eV:.6f}",
+                f"{r.energy_per_atom_eV:.6f}",
+                f"{r.delta_eV:.6f}",
+                int(is_lowest),
+                "" if d2 is None else f"{d2:.6f}",
+                r.point_group,
+                r.relax_steps,
+                int(r.converged),
+            ]
+        )
+    return rows
 
 
-def write_crossovers_csv(summary: TableSummary, path: Path) -> None:
-    """Two blocks in one file would confuse readers: crossovers here, fits in `write_fits_csv`."""
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CROSSOVER_COLUMNS)
-        for c in summary.crossovers:
-            writer.writerow(
-                [c.below, c.above, f"{c.n_atoms:.1f}", int(c.extrapolated), int(c.lowest)]
-            )
+def crossover_rows(summary: TableSummary) -> list[list]:
+    """Rows of the crossovers CSV (its own file: two blocks in one would confuse readers)."""
+    return [
+        [c.below, c.above, f"{c.n_atoms:.1f}", int(c.extrapolated), int(c.lowest)]
+        for c in summary.crossovers
+    ]
 
 
-def write_fits_csv(summary: TableSummary, path: Path) -> None:
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIT_COLUMNS)
-        for f in summary.fits:
-            writer.writerow(
-                [
-                    f.name,
-                    f"{f.intercept_eV:.6f}",
-                    f"{f.slope_eV:.6f}",
-                    f.n_points,
-                    round(f.x_range[0] ** 3),
-                    round(f.x_range[1] ** 3),
-                ]
-            )
+def fit_rows(summary: TableSummary) -> list[list]:
+    """Rows of the class-fits CSV."""
+    return [
+        [
+            f.name,
+            f"{f.intercept_eV:.6f}",
+            f"{f.slope_eV:.6f}",
+            f.n_points,
+            round(f.x_range[0] ** 3),
+            round(f.x_range[1] ** 3),
+        ]
+        for f in summary.fits
+    ]
 
 
 def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
     """(a) Δ against N^(1/3) per motif, class fits dashed, crossovers marked; (b) each class's
     compact shapes relative to the fcc fit; (c) Δ2E against N where the table defines it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure
 
     panels = 3 if summary.delta2 else 2
-    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 4.6), constrained_layout=True)
+    fig = Figure(figsize=(6 * panels, 4.6), layout="constrained")
+    axes = fig.subplots(1, panels)
     left, middle = axes[0], axes[1]
     for motif in dict.fromkeys(r.motif for r in summary.rows):
         pts = [r for r in summary.rows if r.motif == motif]
@@ -209,7 +200,6 @@ def plot_table(summary: TableSummary, path: Path, *, title: str) -> None:
         right.set_title("(c) second difference of the lowest energy")
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")
-    plt.close(fig)
 
 
 def sibling(path: Path, suffix: str) -> Path:
@@ -222,17 +212,17 @@ def write_outputs(
 ) -> list[Path]:
     """The table CSV, its `_crossovers` and `_fits` siblings and (optionally) the figure, each
     written atomically with its provenance record. Returns the paths written."""
-    from aucluster.store import atomic_output, write_provenance
+    from aucluster.store import atomic_output, write_csv, write_provenance
 
-    outputs: list[tuple[Path, Callable[[TableSummary, Path], None]]] = [
-        (csv_path, write_table_csv),
-        (sibling(csv_path, "crossovers"), write_crossovers_csv),
-        (sibling(csv_path, "fits"), write_fits_csv),
+    paths = [
+        write_csv(csv_path, table_rows(summary), TABLE_COLUMNS),
+        write_csv(sibling(csv_path, "crossovers"), crossover_rows(summary), CROSSOVER_COLUMNS),
+        write_csv(sibling(csv_path, "fits"), fit_rows(summary), FIT_COLUMNS),
     ]
     if plot_path is not None:
-        outputs.append((plot_path, partial(plot_table, title=title)))
-    for path, writer in outputs:
-        with atomic_output(path) as tmp:
-            writer(summary, tmp)
+        with atomic_output(plot_path) as tmp:
+            plot_table(summary, tmp, title=title)
+        paths.append(plot_path)
+    for path in paths:
         write_provenance(path, record)
-    return [path for path, _ in outputs]
+    return paths

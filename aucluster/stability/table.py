@@ -175,12 +175,38 @@ class TableRun:
     bulk: BulkReference
 
 
+def _check_potential(potential) -> Potential:
+    try:
+        return Potential(potential)
+    except ValueError:
+        allowed = ", ".join(str(p) for p in Potential)
+        raise ParameterError(f"unknown potential {potential!r}: allowed are {allowed}") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StabilitySettings:
+    """What a stability table covers (a scenario's ``[stability]`` table): the potential,
+    the motif families ("all", comma-separated names or a list) and the largest cluster."""
+
+    potential: Potential = Potential.EMT
+    motifs: str | tuple[str, ...] = "all"
+    max_atoms: int = 2000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "potential", _check_potential(self.potential))
+        parse_motifs(self.motifs)
+        check_max_atoms(self.max_atoms)
+
+
+_DEFAULT = StabilitySettings()
+
+
 def compute_table(
     database: str | os.PathLike,
     *,
-    potential: Potential | str = Potential.EMT,
-    motifs: Sequence[Motif | str] | str = "all",
-    max_atoms: int = 2000,
+    potential: Potential | str = _DEFAULT.potential,
+    motifs: Sequence[Motif | str] | str = _DEFAULT.motifs,
+    max_atoms: int = _DEFAULT.max_atoms,
     element: str = "Au",
     fmax: float = DEFAULT_FMAX,
     max_steps: int = DEFAULT_MAX_STEPS,
@@ -244,14 +270,6 @@ def compute_table(
         name, potential=potential, keys={table_key(potential, c, fmax) for c in wanted}
     )
     return TableRun(rows=rows, relaxed=len(todo), reused=len(wanted) - len(todo), bulk=ref)
-
-
-def _check_potential(potential) -> Potential:
-    try:
-        return Potential(potential)
-    except ValueError:
-        allowed = ", ".join(str(p) for p in Potential)
-        raise ParameterError(f"unknown potential {potential!r}: allowed are {allowed}") from None
 
 
 def read_table(name: str, *, potential: str, keys: set[str] | None = None) -> list[TableRow]:

@@ -5,11 +5,13 @@ format detection by suffix still works); on success it is renamed onto `path` in
 (`os.replace`), on any error it is deleted.
 """
 
+import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from aucluster.errors import ParameterError
 
@@ -75,6 +77,34 @@ def write_json(path: str | os.PathLike, data) -> Path:
     with atomic_output(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return Path(path)
+
+
+def write_csv(
+    path: str | os.PathLike,
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+    columns: Sequence[str],
+) -> Path:
+    """Write a CSV table atomically: a header of `columns`, then one line per row (a dict
+    keyed by the columns, or a sequence in their order). Values are written as `csv` does
+    (``str``; floats by their repr)."""
+    with atomic_output(path) as tmp, open(tmp, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            if isinstance(row, Mapping):
+                extra = set(row) - set(columns)
+                if extra:
+                    raise ValueError(f"row keys {sorted(extra)} are not columns of {path}")
+                writer.writerow([row.get(c, "") for c in columns])
+            else:
+                writer.writerow(row)
+    return Path(path)
+
+
+def read_csv(path: str | os.PathLike) -> list[dict[str, str]]:
+    """The rows of a CSV table with a header, as dicts of strings."""
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def structure_format(path: str | os.PathLike) -> str:

@@ -11,10 +11,11 @@ polycrystal is called mono (not polycrystalline) and how often a true single cry
 called polycrystalline.
 """
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aucluster.analysis import adaptive_cna, lattice_orientations, segment_grains
-from aucluster.compare import measure_frame, particle_crystallinity
+from aucluster.compare import FFTVerdict, measure_frame, particle_crystallinity
+from aucluster.errors import ParameterError
 from aucluster.imaging import (
     AcquisitionSettings,
     ImagingSettings,
@@ -25,6 +26,30 @@ from aucluster.imaging import (
     simulate_adf,
 )
 from aucluster.structures import build_polycrystal
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetectabilitySettings:
+    """The study's grid: particle radii [Å], grain counts built, doses per frame [e/Å²] and
+    random orientations per particle."""
+
+    radii_A: tuple[float, ...] = (15.0, 25.0)
+    grains: tuple[int, ...] = (1, 4, 8)
+    doses_e_per_A2: tuple[float, ...] = (1e5, 1e3, 149.0)
+    orientations: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("radii_A", "grains", "doses_e_per_A2"):
+            values = getattr(self, name)
+            if not values or not all(v > 0 for v in values):
+                raise ParameterError(
+                    f"[detectability] {name} = {list(values)!r}: one or more positive values"
+                )
+        if self.orientations < 1:
+            raise ParameterError(
+                f"[detectability] orientations = {self.orientations!r}: must be an integer ≥ 1"
+            )
+
 
 DETECTABILITY_COLUMNS = (
     "radius_A",
@@ -47,29 +72,22 @@ SUMMARY_COLUMNS = (
 )
 
 
-def detectability(
-    *,
-    radii_A: Sequence[float],
-    grains: Sequence[int],
-    doses: Sequence[float],
-    orientations: int,
-    seed: int,
-    progress=None,
-) -> list[dict]:
+def detectability(settings: DetectabilitySettings, *, seed: int, progress=None) -> list[dict]:
     """One row per particle, orientation and dose (see the module notes)."""
     rows = []
-    for radius in radii_A:
+    for radius in settings.radii_A:
         side = round(25.6 * radius)  # 0.1 Å pixels: a field of view of 2.56 radii
-        settings = ImagingSettings(scan=ScanSettings(pixel_size=0.1, shape=(side, side)))
-        for k in grains:
+        microscope = ImagingSettings(scan=ScanSettings(pixel_size_A=0.1, shape_px=(side, side)))
+        for k in settings.grains:
             particle = build_polycrystal(float(radius), int(k), seed=seed + int(k))
             cna = adaptive_cna(particle)
             n_grains = segment_grains(cna, lattice_orientations(particle)).n_grains
-            for o in range(int(orientations)):
+            for o in range(settings.orientations):
                 turn = orientation_rotation(seed=seed + o)
-                clean = simulate_adf(oriented(particle, turn), settings)
-                for dose in doses:
-                    frame = acquire(clean, AcquisitionSettings(dose=float(dose)), seed=seed + o)
+                clean = simulate_adf(oriented(particle, turn), microscope)
+                for dose in settings.doses_e_per_A2:
+                    recording = AcquisitionSettings(dose_e_per_A2=float(dose))
+                    frame = acquire(clean, recording, seed=seed + o)
                     found = measure_frame(frame).particles
                     fft = particle_crystallinity(frame, found[0].mask) if found else None
                     rows.append(
@@ -82,7 +100,7 @@ def detectability(
                             "dose_e_per_A2": float(dose),
                             "orientation": o,
                             "n_fringe_sets": fft.n_fringe_sets if fft else 0,
-                            "fft_verdict": fft.verdict if fft else "no particle",
+                            "fft_verdict": fft.verdict if fft else FFTVerdict.NO_PARTICLE,
                         }
                     )
                 if progress is not None:
@@ -98,8 +116,8 @@ def summarise_detectability(rows: list[dict]) -> list[dict]:
         mine = [r for r in rows if r["radius_A"] == radius and r["dose_e_per_A2"] == dose]
         poly = [r for r in mine if r["truth"] == "polycrystalline"]
         single = [r for r in mine if r["truth"] == "single crystal"]
-        missed = sum(r["fft_verdict"] != "polycrystalline" for r in poly)
-        false = sum(r["fft_verdict"] == "polycrystalline" for r in single)
+        missed = sum(r["fft_verdict"] != FFTVerdict.POLYCRYSTALLINE for r in poly)
+        false = sum(r["fft_verdict"] == FFTVerdict.POLYCRYSTALLINE for r in single)
         out.append(
             {
                 "radius_A": radius,

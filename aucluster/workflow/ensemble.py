@@ -6,16 +6,18 @@ swept values and key results. A LocalCluster by default, a scheduler address whe
 """
 
 import copy
-import csv
 import itertools
 from pathlib import Path
 from typing import Any
 
+from aucluster.compare import FFTVerdict
 from aucluster.errors import ParameterError
 from aucluster.parallel import map_unordered
-from aucluster.store import atomic_output
+from aucluster.store import write_csv
 from aucluster.store.files import make_output_dir
-from aucluster.workflow.scenario import Scenario, scenario_from_dict
+from aucluster.workflow.pipeline import run_scenario
+from aucluster.workflow.scenario import Scenario, ScenarioKind, scenario_from_dict
+from aucluster.workflow.summary import summarise_run
 
 SUMMARY_COLUMNS = (
     "member",
@@ -76,41 +78,30 @@ def members(scenario: Scenario, replicas: int, sweep) -> list[tuple[Scenario, st
         label = " ".join(f"{k}={v}" for k, v in point)
         for r in range(int(replicas)):
             data["seed"] = scenario.seed + r
-            member = scenario_from_dict(copy.deepcopy(data))
-            out.append((Scenario(**{**member.to_dict(), "smoke": smoke}), label))
+            out.append((scenario_from_dict(data, smoke_merged=smoke), label))
     return out
 
 
 def _run_member(job) -> dict:
-    from aucluster.workflow.pipeline import run_scenario
-    from aucluster.workflow.report import _read_csv
-
     scenario, label, directory = job
     run_scenario(scenario, directory)
-    out = Path(directory)
-    frames = _read_csv(out / "analysis" / "frames.csv")
-    events = _read_csv(out / "analysis" / "events.csv")
-    measured = _read_csv(out / "measurements.csv")
-    last_frame = max((int(r["frame"]) for r in measured), default=-1)
-    last = [r for r in measured if int(r["frame"]) == last_frame]
-    largest = max(last, key=lambda r: float(r["area_nm2"])) if last else None
-    coal = [e for e in events if e["kind"] == "coalescence"]
+    s = summarise_run(directory)
+    last = s.last_particle
     return {
-        "member": out.name,
+        "member": Path(directory).name,
         "seed": scenario.seed,
         "sweep": label,
-        "crystalline_fraction_first": frames[0]["crystalline_fraction"],
-        "crystalline_fraction_last": frames[-1]["crystalline_fraction"],
-        "grains_first": frames[0]["n_grains"],
-        "grains_last": frames[-1]["n_grains"],
-        "cloud_atoms_last": frames[-1]["n_cloud"],
-        # atoms of expelled clusters are detach events too (analysis.events)
-        "detached_atoms": sum(int(e["n_atoms"]) for e in events if e["kind"] == "detach"),
-        "attached_atoms": sum(int(e["n_atoms"]) for e in events if e["kind"] == "attach"),
-        "first_coalescence_ps": coal[0]["time_ps"] if coal else "",
-        "area_nm2_last": largest["area_nm2"] if largest else "",
-        "mean_grey_last": largest["mean_grey"] if largest else "",
-        "fft_verdict_last": largest["fft_verdict"] if largest else "no particle",
+        "crystalline_fraction_first": s.crystalline_fraction_first,
+        "crystalline_fraction_last": s.crystalline_fraction_last,
+        "grains_first": s.grains_first,
+        "grains_last": s.grains_last,
+        "cloud_atoms_last": s.cloud_atoms_last,
+        "detached_atoms": s.detached_atoms,
+        "attached_atoms": s.attached_atoms,
+        "first_coalescence_ps": "" if s.first_coalescence_ps is None else s.first_coalescence_ps,
+        "area_nm2_last": last.area_nm2 if last else "",
+        "mean_grey_last": last.mean_grey if last else "",
+        "fft_verdict_last": last.fft_verdict if last else FFTVerdict.NO_PARTICLE,
     }
 
 
@@ -125,7 +116,7 @@ def run_ensemble(
     progress=None,
 ) -> Path:
     """Run every member (Dask tasks) and write `ensemble.csv`; returns its path."""
-    if scenario.kind != "md":
+    if scenario.kind is not ScenarioKind.MD:
         raise ParameterError("ensembles are for md scenarios (a stability table has no seed)")
     jobs = members(scenario, replicas, parse_sweep(sweep) if sweep else [])
     out = make_output_dir(out_dir)
@@ -135,9 +126,4 @@ def run_ensemble(
         rows[index] = row
         if progress is not None:
             progress(1)
-    path = out / "ensemble.csv"
-    with atomic_output(path) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(r for r in rows if r is not None)
-    return path
+    return write_csv(out / "ensemble.csv", [r for r in rows if r is not None], SUMMARY_COLUMNS)

@@ -1,48 +1,64 @@
-"""The run report: Markdown and HTML from the same blocks, with the run's figures.
+"""The run report: Markdown and HTML from the same typed blocks, with the run's figures.
 
-Everything in it comes from the run directory's files, in a fixed order and format, with no
-clock time or absolute path: the report of a resumed run is byte-identical to that of an
-uninterrupted one.
+Everything in it comes from the run directory's files (`summarise_run`, the analysis'
+snapshot frames), in a fixed order and format, with no clock time or absolute path: the
+report of a resumed run is byte-identical to that of an uninterrupted one. The report does
+no physics.
 """
 
-import csv
 import html
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from ase import Atoms
+from ase.io import read
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
 
-from aucluster.store import atomic_output, write_provenance
-from aucluster.workflow.scenario import Scenario
+from aucluster.store import atomic_output, read_csv, write_provenance
+from aucluster.workflow import rundir as rd
+from aucluster.workflow.scenario import Scenario, ScenarioKind
+from aucluster.workflow.summary import FFTAgainstCNA, RunSummary, summarise_run
 
 #: OVITO's colours for the CNA structure codes 0–4 (other, fcc, hcp, bcc, ico).
 CNA_COLOURS = ("#f2f2f2", "#66ff66", "#ff6666", "#6666ff", "#ffe14d")
 CNA_NAMES = ("other", "fcc", "hcp", "bcc", "ico")
 
 
-def _read_csv(path: Path) -> list[dict]:
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+@dataclass(frozen=True)
+class Heading:
+    text: str
 
 
-def _plot_snapshots(out: Path) -> Path:
-    """First, middle and last frame projected on x–y, atoms coloured by adaptive CNA."""
-    import matplotlib
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from ase.io import read
 
-    from aucluster.analysis import adaptive_cna
+@dataclass(frozen=True)
+class Picture:
+    path: str  # relative to the run directory
+    caption: str
 
-    frames = list(read(out / "md" / "trajectory.traj", index=":"))
-    picks = sorted({0, len(frames) // 2, len(frames) - 1})
-    fig, axes = plt.subplots(1, len(picks), figsize=(4 * len(picks), 4.2), constrained_layout=True)
-    axes = np.atleast_1d(axes)
-    for ax, i in zip(axes, picks, strict=True):
-        atoms: Atoms = frames[i]
-        codes = adaptive_cna(atoms).structure.astype(int)
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list]
+
+
+Block = Heading | Paragraph | Picture | Table
+
+
+def plot_snapshots(out: Path) -> Path:
+    """The analysis' snapshot frames (first, middle, last) projected on x–y, atoms coloured
+    by their adaptive-CNA code."""
+    frames = read(out / rd.SNAPSHOT_FRAMES, index=":")
+    fig = MplFigure(figsize=(4 * len(frames), 4.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(frames)))
+    for ax, atoms in zip(axes, frames, strict=True):
+        codes = atoms.arrays["cna"].astype(int)
         pos = atoms.positions - atoms.positions.mean(axis=0)
         order = np.argsort(pos[:, 2])  # back to front
         ax.scatter(
@@ -54,57 +70,26 @@ def _plot_snapshots(out: Path) -> Path:
             linewidths=0.2,
         )
         ax.set_aspect("equal")
-        ax.set_title(f"{atoms.info.get('time_ps', i):g} ps", fontsize=9)
+        ax.set_title(f"{atoms.info['time_ps']:g} ps", fontsize=9)
         ax.set_xlabel("x [Å]")
     axes[0].set_ylabel("y [Å]")
     handles = [
-        plt.Line2D([], [], marker="o", ls="", mfc=c, mec="k", label=n)
+        Line2D([], [], marker="o", ls="", mfc=c, mec="k", label=n)
         for c, n in zip(CNA_COLOURS, CNA_NAMES, strict=True)
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8)
-    path = out / "snapshots.png"
+    path = out / rd.SNAPSHOTS_PNG
     with atomic_output(path) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
     return path
 
 
-def fft_against_cna(out: Path, snapshots_per_frame: int) -> list[dict]:
-    """Per movie frame: the largest particle's fringe sets and verdict, and CNA's grain
-    count of the first snapshot the frame was made from."""
-    frames = _read_csv(out / "analysis" / "frames.csv")
-    measured = _read_csv(out / "measurements.csv")
-    largest: dict[int, dict] = {}
-    for row in measured:
-        k = int(row["frame"])
-        if k not in largest or float(row["area_nm2"]) > float(largest[k]["area_nm2"]):
-            largest[k] = row
-    rows = []
-    for k, m in sorted(largest.items()):
-        truth = frames[min(k * snapshots_per_frame, len(frames) - 1)]
-        rows.append(
-            {
-                "movie_frame": k,
-                "time_ps": float(truth["time_ps"]),
-                "cna_grains": int(truth["n_grains"]),
-                "crystalline_fraction": float(truth["crystalline_fraction"]),
-                "n_fringe_sets": int(m["n_fringe_sets"]),
-                "fft_verdict": m["fft_verdict"],
-            }
-        )
-    return rows
-
-
-def _plot_fft_vs_cna(rows: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.6), constrained_layout=True)
-    t = [r["time_ps"] for r in rows]
-    ax.plot(t, [r["cna_grains"] for r in rows], "o-", ms=3, label="CNA grains (ground truth)")
-    ax.plot(t, [r["n_fringe_sets"] for r in rows], "s-", ms=3, label="FFT fringe sets (image)")
+def plot_fft_vs_cna(rows: tuple[FFTAgainstCNA, ...], path: Path) -> None:
+    fig = MplFigure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.subplots()
+    t = [r.time_ps for r in rows]
+    ax.plot(t, [r.cna_grains for r in rows], "o-", ms=3, label="CNA grains (ground truth)")
+    ax.plot(t, [r.n_fringe_sets for r in rows], "s-", ms=3, label="FFT fringe sets (image)")
     ax.axhline(4.5, color="grey", ls="--", lw=0.8)
     ax.text(t[0], 4.6, "> 4 sets: called polycrystalline", fontsize=7, color="grey")
     ax.set_xlabel("simulation time [ps]")
@@ -112,11 +97,6 @@ def _plot_fft_vs_cna(rows: list[dict], path: Path) -> None:
     ax.legend(fontsize=8)
     with atomic_output(path) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-
-
-def _table(header: list[str], rows: list[list]) -> tuple[str, list[str], list[list]]:
-    return ("table", header, rows)
 
 
 def _fmt(value) -> str:
@@ -125,64 +105,47 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _md_summary(out: Path) -> list[tuple[str, str]]:
-    """Key numbers of an MD run, as (quantity, value) pairs."""
-    frames = _read_csv(out / "analysis" / "frames.csv")
-    events = _read_csv(out / "analysis" / "events.csv")
-    first, last = frames[0], frames[-1]
-    atoms_of = {
-        kind: sum(int(e["n_atoms"]) for e in events if e["kind"] == kind)
-        for kind in ("detach", "attach", "expel", "coalescence")
-    }
-    coal = [e for e in events if e["kind"] == "coalescence"]
-    bridge = (
-        f"{float(coal[0]['time_ps']):g} ps (contact)"
-        + (
-            f", completed {float(frames[int(coal[0]['completed_frame'])]['time_ps']):g} ps"
-            if int(coal[0]["completed_frame"]) >= 0
-            else ", not completed"
+def _summary_rows(s: RunSummary) -> list[list]:
+    """Key numbers of an md run, as (quantity, value) rows."""
+    if s.first_coalescence_ps is None:
+        bridge = "none"
+    else:
+        done = s.first_coalescence_completed_ps
+        bridge = f"{s.first_coalescence_ps:g} ps (contact)" + (
+            f", completed {done:g} ps" if done is not None else ", not completed"
         )
-        if coal
-        else "none"
-    )
-    # expelled and coalescing clusters' atoms are counted as detach / attach events too
-    exchange = atoms_of["detach"] > 0 and atoms_of["attach"] > 0
     return [
-        (
-            "frames (time)",
-            f"{len(frames)} ({float(first['time_ps']):g}–{float(last['time_ps']):g} ps)",
-        ),
-        (
+        ["frames (time)", f"{s.n_frames} ({s.time_first_ps:g}–{s.time_last_ps:g} ps)"],
+        [
             "crystalline fraction, first → last",
-            f"{float(first['crystalline_fraction']):.3f} → "
-            f"{float(last['crystalline_fraction']):.3f}",
-        ),
-        ("grains (CNA + PTM), first → last", f"{first['n_grains']} → {last['n_grains']}"),
-        ("motif, first → last", f"{first['motif']} → {last['motif']}"),
-        ("cloud atoms, first → last", f"{first['n_cloud']} → {last['n_cloud']}"),
-        (
+            f"{s.crystalline_fraction_first:.3f} → {s.crystalline_fraction_last:.3f}",
+        ],
+        ["grains (CNA + PTM), first → last", f"{s.grains_first} → {s.grains_last}"],
+        ["motif, first → last", f"{s.motif_first} → {s.motif_last}"],
+        ["cloud atoms, first → last", f"{s.cloud_atoms_first} → {s.cloud_atoms_last}"],
+        [
             "atoms detached / in expelled clusters of ≥ 2 / attached",
-            f"{atoms_of['detach']} / {atoms_of['expel']} / {atoms_of['attach']}",
-        ),
-        ("out-and-in exchange (both directions seen)", "yes" if exchange else "no"),
-        ("first coalescence (bridge)", bridge),
-        (
+            f"{s.detached_atoms} / {s.expelled_atoms} / {s.attached_atoms}",
+        ],
+        ["out-and-in exchange (both directions seen)", "yes" if s.exchange else "no"],
+        ["first coalescence (bridge)", bridge],
+        [
             "ends as a single crystal (motif single-fcc)",
-            "yes" if last["motif"] == "single-fcc" else "no",
-        ),
+            "yes" if s.ends_single_crystal else "no",
+        ],
     ]
 
 
-def _blocks_md_run(scenario: Scenario, out: Path) -> list:
-    from aucluster.workflow.pipeline import md_settings
-
-    s = md_settings(scenario)
-    blocks: list = [
-        ("h2", "Set-up"),
-        _table(
+def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
+    s = scenario.md
+    assert s is not None
+    summary = summarise_run(out)
+    blocks: list[Block] = [
+        Heading("Set-up"),
+        Table(
             ["setting", "value"],
             [
-                ["structure", json.dumps(scenario.structure, sort_keys=True)],
+                ["structure", json.dumps(scenario.tables["structure"], sort_keys=True)],
                 ["potential", str(s.potential)],
                 ["temperature program [ps, K]", str([list(p) for p in s.program.points])],
                 [
@@ -191,48 +154,39 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list:
                 ],
                 ["solvent μ_s [eV]", f"{s.solvent.mu_eV:g}"],
                 ["wall radius [Å]", "none" if s.wall is None else f"{s.wall.radius:g}"],
-                [
-                    "dose per frame [e/Å²]",
-                    _fmt(float(scenario.imaging.get("dose_e_per_A2", 149.0))),
-                ],
+                ["dose per frame [e/Å²]", _fmt(scenario.imaging.dose_e_per_A2)],
                 ["seed", str(scenario.seed)],
             ],
         ),
-        ("h2", "Structure (ground truth: adaptive CNA)"),
-        ("img", "snapshots.png", "First, middle and last frame, atoms coloured by CNA"),
-        _table(["quantity", "value"], [list(p) for p in _md_summary(out)]),
-        (
-            "img",
-            "analysis/timeseries.png",
+        Heading("Structure (ground truth: adaptive CNA)"),
+        Picture(rd.SNAPSHOTS_PNG, "First, middle and last frame, atoms coloured by CNA"),
+        Table(["quantity", "value"], _summary_rows(summary)),
+        Picture(
+            rd.TIMESERIES_PNG,
             "Crystallinity, grains, core/shell/surface/cloud, exchange and Lindemann index "
             "against time",
         ),
-        ("h2", "Simulated ADF-STEM movie, measured as the experiment was"),
-        (
-            "p",
+        Heading("Simulated ADF-STEM movie, measured as the experiment was"),
+        Paragraph(
             "Movie: `movie.tif` (ImageJ stack, pixel size and frame interval) and `movie.gif`. "
-            "Measurements per particle and frame: `measurements.csv`.",
+            "Measurements per particle and frame: `measurements.csv`."
         ),
-        (
-            "img",
-            "measurements.png",
-            "Projected Au-rich area and mean grey value against movie time",
+        Picture(
+            rd.MEASUREMENTS_PNG, "Projected Au-rich area and mean grey value against movie time"
         ),
     ]
-    k = max(1, int(scenario.imaging.get("snapshots_per_frame", 1)))
-    rows = fft_against_cna(out, k)
+    rows = summary.fft_against_cna
     if rows:
-        _plot_fft_vs_cna(rows, out / "fft_vs_cna.png")
-        agree = sum((r["fft_verdict"] == "polycrystalline") == (r["cna_grains"] > 1) for r in rows)
+        plot_fft_vs_cna(rows, out / rd.FFT_VS_CNA_PNG)
+        agree = sum(r.agrees for r in rows)
         blocks += [
-            ("h2", "FFT verdict against the CNA ground truth"),
-            ("img", "fft_vs_cna.png", "Fringe sets in the particle's FFT against CNA grains"),
-            (
-                "p",
+            Heading("FFT verdict against the CNA ground truth"),
+            Picture(rd.FFT_VS_CNA_PNG, "Fringe sets in the particle's FFT against CNA grains"),
+            Paragraph(
                 f"The image verdict (polycrystalline: > 4 fringe sets) matches CNA (more than "
-                f"one grain) in {agree} of {len(rows)} movie frames.",
+                f"one grain) in {agree} of {len(rows)} movie frames."
             ),
-            _table(
+            Table(
                 [
                     "movie frame",
                     "time [ps]",
@@ -243,28 +197,27 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list:
                 ],
                 [
                     [
-                        r["movie_frame"],
-                        _fmt(r["time_ps"]),
-                        r["cna_grains"],
-                        f"{r['crystalline_fraction']:.3f}",
-                        r["n_fringe_sets"],
-                        r["fft_verdict"],
+                        r.movie_frame,
+                        _fmt(r.time_ps),
+                        r.cna_grains,
+                        f"{r.crystalline_fraction:.3f}",
+                        r.n_fringe_sets,
+                        str(r.fft_verdict),
                     ]
                     for r in rows
                 ],
             ),
         ]
-    if (out / "detectability_summary.csv").exists():
-        summary = _read_csv(out / "detectability_summary.csv")
+    if (out / rd.DETECTABILITY_SUMMARY_CSV).exists():
+        summary_rows = read_csv(out / rd.DETECTABILITY_SUMMARY_CSV)
         blocks += [
-            ("h2", "Detectability: FFT verdict against CNA over orientations, doses and sizes"),
-            (
-                "p",
+            Heading("Detectability: FFT verdict against CNA over orientations, doses and sizes"),
+            Paragraph(
                 "Fraction of frames in which a true polycrystal (CNA > 1 grain) is not called "
                 "polycrystalline, and in which a true single crystal is; all frames in "
-                "`detectability.csv`.",
+                "`detectability.csv`."
             ),
-            _table(
+            Table(
                 [
                     "radius [Å]",
                     "dose [e/Å²]",
@@ -282,39 +235,38 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list:
                         r["n_single_crystal_frames"],
                         r["single_called_polycrystalline"],
                     ]
-                    for r in summary
+                    for r in summary_rows
                 ],
             ),
         ]
     return blocks
 
 
-def _blocks_stability(scenario: Scenario, out: Path) -> list:
-    rows = _read_csv(out / "stability.csv")
-    crossings = _read_csv(out / "stability_crossovers.csv")
+def _blocks_stability(scenario: Scenario, out: Path) -> list[Block]:
+    assert scenario.stability is not None
+    rows = read_csv(out / rd.STABILITY_CSV)
+    crossings = read_csv(out / rd.STABILITY_CROSSOVERS_CSV)
     lowest = [r for r in rows if r["lowest_at_size"] == "1"]
     by_motif: dict[str, int] = {}
     for r in lowest:
         by_motif[r["motif"]] = by_motif.get(r["motif"], 0) + 1
     return [
-        ("h2", "Magic-number table"),
-        (
-            "p",
+        Heading("Magic-number table"),
+        Paragraph(
             f"{len(rows)} clusters relaxed with "
-            f"{scenario.stability.get('potential', 'emt').upper()} (FIRE, 0.005 eV/Å); all "
-            "rows in `stability.csv`, the database `stability.db`.",
+            f"{str(scenario.stability.potential).upper()} (FIRE, 0.005 eV/Å); all "
+            "rows in `stability.csv`, the database `stability.db`."
         ),
-        (
-            "img",
-            "stability.png",
+        Picture(
+            rd.STABILITY_PNG,
             "Excess energy Δ against N^(1/3) per motif with class fits; lowest shapes of "
             "each class",
         ),
-        _table(
+        Table(
             ["lowest at its size", "sizes"],
             [[m, n] for m, n in sorted(by_motif.items(), key=lambda kv: -kv[1])],
         ),
-        _table(
+        Table(
             ["below", "above", "crossover N", "extrapolated", "changes the lowest class"],
             [
                 [c["below"], c["above"], c["n_atoms"], c["extrapolated"], c["changes_lowest_class"]]
@@ -325,28 +277,27 @@ def _blocks_stability(scenario: Scenario, out: Path) -> list:
     ]
 
 
-def _render_md(title: str, blocks: list) -> str:
+def _render_md(title: str, blocks: list[Block]) -> str:
     lines = [f"# {title}", ""]
     for block in blocks:
-        kind = block[0]
-        if kind == "h2":
-            lines += [f"## {block[1]}", ""]
-        elif kind == "p":
-            lines += [block[1], ""]
-        elif kind == "img":
-            lines += [f"![{block[2]}]({block[1]})", ""]
+        if isinstance(block, Heading):
+            lines += [f"## {block.text}", ""]
+        elif isinstance(block, Paragraph):
+            lines += [block.text, ""]
+        elif isinstance(block, Picture):
+            lines += [f"![{block.caption}]({block.path})", ""]
         else:
-            header, rows = block[1], block[2]
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
+            lines.append("| " + " | ".join(block.header) + " |")
+            lines.append("|" + "---|" * len(block.header))
             lines += [
-                "| " + " | ".join(_fmt(c).replace("|", "\\|") for c in row) + " |" for row in rows
+                "| " + " | ".join(_fmt(c).replace("|", "\\|") for c in row) + " |"
+                for row in block.rows
             ]
             lines.append("")
     return "\n".join(lines)
 
 
-def _render_html(title: str, blocks: list) -> str:
+def _render_html(title: str, blocks: list[Block]) -> str:
     esc = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -358,21 +309,22 @@ def _render_html(title: str, blocks: list) -> str:
         f"<h1>{esc(title)}</h1>",
     ]
     for block in blocks:
-        kind = block[0]
-        if kind == "h2":
-            parts.append(f"<h2>{esc(block[1])}</h2>")
-        elif kind == "p":
-            parts.append(f"<p>{esc(block[1])}</p>")
-        elif kind == "img":
+        if isinstance(block, Heading):
+            parts.append(f"<h2>{esc(block.text)}</h2>")
+        elif isinstance(block, Paragraph):
+            parts.append(f"<p>{esc(block.text)}</p>")
+        elif isinstance(block, Picture):
             parts.append(
-                f"<figure><img src='{esc(block[1])}' alt='{esc(block[2])}'>"
-                f"<figcaption>{esc(block[2])}</figcaption></figure>"
+                f"<figure><img src='{esc(block.path)}' alt='{esc(block.caption)}'>"
+                f"<figcaption>{esc(block.caption)}</figcaption></figure>"
             )
         else:
-            header, rows = block[1], block[2]
-            parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>")
+            parts.append(
+                "<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in block.header) + "</tr>"
+            )
             parts += [
-                "<tr>" + "".join(f"<td>{esc(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows
+                "<tr>" + "".join(f"<td>{esc(_fmt(c))}</td>" for c in row) + "</tr>"
+                for row in block.rows
             ]
             parts.append("</table>")
     parts.append("</body></html>")
@@ -382,17 +334,17 @@ def _render_html(title: str, blocks: list) -> str:
 def write_report(scenario: Scenario, out: Path, record) -> Path:
     """report.md and report.html (and the figures they show) in `out`."""
     title = f"aucluster run: {scenario.name}" + (" (smoke size)" if scenario.smoke else "")
-    intro = [("p", scenario.description)] if scenario.description else []
-    if scenario.kind == "stability":
+    intro: list[Block] = [Paragraph(scenario.description)] if scenario.description else []
+    if scenario.kind is ScenarioKind.STABILITY:
         blocks = intro + _blocks_stability(scenario, out)
     else:
-        _plot_snapshots(out)
+        plot_snapshots(out)
         blocks = intro + _blocks_md_run(scenario, out)
     for name, text in (
-        ("report.md", _render_md(title, blocks)),
-        ("report.html", _render_html(title, blocks)),
+        (rd.REPORT_MD, _render_md(title, blocks)),
+        (rd.REPORT_HTML, _render_html(title, blocks)),
     ):
         with atomic_output(out / name) as tmp:
             tmp.write_text(text)
         write_provenance(out / name, record)
-    return out / "report.md"
+    return out / rd.REPORT_MD

@@ -1,10 +1,11 @@
-"""The stages of `run_scenario`, each skipped when its files exist (see pipeline.py)."""
+"""The stages of `run_scenario`, each skipped when its files exist (see pipeline.py). Each
+takes the typed scenario and the run directory; file names come from `rundir`."""
 
-import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-from ase.io import read
+from ase import Atoms
 
 from aucluster.analysis import analyze_trajectory
 from aucluster.analysis.output import write_events_csv, write_frames_csv
@@ -12,33 +13,39 @@ from aucluster.analysis.plot import plot_timeseries
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.imaging import simulate_movie, write_animation, write_tiff
 from aucluster.md import resume_md, run_md
-from aucluster.md.rundir import RUN_JSON, TRAJECTORY, read_run_json
-from aucluster.store import atomic_output, write_provenance
-from aucluster.store.files import make_output_dir
-from aucluster.workflow.build import build_structure
-from aucluster.workflow.pipeline import (
-    imaging_settings,
-    md_settings,
-    movie_rotation,
-    read_initial,
-    write_initial,
+from aucluster.md.rundir import RUN_JSON, read_run_json
+from aucluster.stability import compute_table
+from aucluster.stability.summary import summarise, write_outputs
+from aucluster.store import atomic_output, write_csv, write_provenance
+from aucluster.store.files import make_output_dir, write_structures
+from aucluster.workflow import rundir as rd
+from aucluster.workflow.detectability import (
+    DETECTABILITY_COLUMNS,
+    SUMMARY_COLUMNS,
+    detectability,
+    summarise_detectability,
 )
 from aucluster.workflow.scenario import Scenario
 
+Log = Callable[[str], None]
 
-def structure_stage(scenario: Scenario, out: Path, say, atoms=None) -> list[str]:
+
+def structure_stage(scenario: Scenario, out: Path, say: Log, atoms: Atoms | None = None) -> list:
     """The starting structure (`atoms` if the caller built it already)."""
-    if (out / "initial.extxyz").exists():
+    if (out / rd.INITIAL).exists():
         return []
+    assert scenario.structure is not None
     if atoms is None:
-        atoms = build_structure(scenario.structure, seed=scenario.seed)
-    write_initial(atoms, out)
-    say(f"structure: {len(atoms)} atoms ({scenario.structure['builder']})")
+        atoms = scenario.structure.build(scenario.seed)
+    rd.write_initial(atoms, out)
+    say(f"structure: {len(atoms)} atoms ({scenario.structure.builder})")
     return ["structure"]
 
 
-def md_stage(scenario: Scenario, out: Path, say, observers=()) -> list[str]:
-    md_dir = out / "md"
+def md_stage(scenario: Scenario, out: Path, say: Log, observers=()) -> list[str]:
+    md_dir = out / rd.MD_DIR
+    settings = scenario.md
+    assert settings is not None
     if (md_dir / RUN_JSON).exists():
         if read_run_json(md_dir).get("status") == "completed":
             return []
@@ -47,121 +54,109 @@ def md_stage(scenario: Scenario, out: Path, say, observers=()) -> list[str]:
         return ["md"]
     if md_dir.exists():  # killed before the run directory was complete: start it again
         shutil.rmtree(md_dir)
-    settings = md_settings(scenario)
     say(f"md: {settings.total_steps} steps of {settings.timestep_fs} fs")
-    run_md(read_initial(out), settings, directory=md_dir, observers=observers)
+    run_md(rd.read_initial(out), settings, directory=md_dir, observers=observers)
     return ["md"]
 
 
-def trajectory(out: Path) -> list:
-    return list(read(out / "md" / TRAJECTORY, index=":"))
-
-
-def analysis_stage(scenario: Scenario, out: Path, record, say) -> list[str]:
-    target = out / "analysis"
-    if (target / "timeseries.png").exists():
+def analysis_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
+    """frames.csv, events.csv, timeseries.png, and the CNA-labelled snapshot frames the
+    report draws (so the report does no physics)."""
+    if (out / rd.TIMESERIES_PNG).exists():
         return []
-    frames = trajectory(out)
-    window = int(scenario.analysis.get("lindemann_window", 10))
-    result = analyze_trajectory(frames, lindemann_window=window)  # NaN while no block is full
-    make_output_dir(target)
+    frames = rd.trajectory(out)
+    picks = rd.snapshot_picks(len(frames))
+    snapshots: list[Atoms] = []
+
+    def keep_snapshot(index: int, atoms: Atoms, analysis) -> None:
+        if index in picks:
+            frame = Atoms(atoms.get_chemical_symbols(), positions=atoms.positions)
+            frame.arrays["cna"] = analysis.per_atom()["cna"]
+            frame.info["time_ps"] = atoms.info.get("time_ps", index)
+            snapshots.append(frame)
+
+    # the Lindemann index is NaN while no block is full
+    result = analyze_trajectory(frames, scenario.analysis, on_frame=keep_snapshot)
+    make_output_dir(out / rd.ANALYSIS_DIR)
     paths = [
-        write_frames_csv(result, target / "frames.csv"),
-        write_events_csv(result, target / "events.csv"),
+        write_frames_csv(result, out / rd.FRAMES_CSV),
+        write_events_csv(result, out / rd.EVENTS_CSV),
+        write_structures(out / rd.SNAPSHOT_FRAMES, snapshots),
     ]
-    with atomic_output(target / "timeseries.png") as tmp:
+    with atomic_output(out / rd.TIMESERIES_PNG) as tmp:
         plot_timeseries(result.rows, tmp, title=f"{scenario.name}: {len(frames)} frames")
-    paths.append(target / "timeseries.png")
+    paths.append(out / rd.TIMESERIES_PNG)
     for path in paths:
         write_provenance(path, record)
     say(f"analysis: {len(frames)} frames, {len(result.events)} events")
     return ["analysis"]
 
 
-def _snapshots_per_frame(scenario: Scenario, n_snapshots: int) -> int:
-    return max(1, min(int(scenario.imaging.get("snapshots_per_frame", 1)), n_snapshots))
+def snapshots_per_frame(scenario: Scenario, n_snapshots: int) -> int:
+    """MD snapshots per movie frame (never more than there are)."""
+    return max(1, min(scenario.imaging.snapshots_per_frame, n_snapshots))
 
 
-def movie_stage(scenario: Scenario, out: Path, record, say) -> list[str]:
+def movie_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     """The simulated movie (TIFF + GIF) and the paper's measurements on it: one stage, so a
     resumed run never needs to read the movie back (the simulation is seeded)."""
-    if (out / "measurements.png").exists():
+    if (out / rd.MEASUREMENTS_PNG).exists():
         return []
-    frames = trajectory(out)
-    k = _snapshots_per_frame(scenario, len(frames))
+    frames = rd.trajectory(out)
     movie = simulate_movie(
         frames,
-        imaging_settings(scenario),
+        scenario.imaging.imaging_settings(),
         seed=scenario.seed,
-        rotation=movie_rotation(scenario),
-        snapshots_per_frame=k,
+        rotation=scenario.movie_rotation(),
+        snapshots_per_frame=snapshots_per_frame(scenario, len(frames)),
     )
-    write_tiff(movie, out / "movie.tif")
-    write_animation(movie, out / "movie.gif")
+    write_tiff(movie, out / rd.MOVIE_TIF)
+    write_animation(movie, out / rd.MOVIE_GIF)
     say(f"movie: {movie.data.shape[0]} frames of {movie.data.shape[1]}² px")
     rows, empty = measure_movie(movie)
-    with atomic_output(out / "measurements.csv") as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=MEASUREMENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    with atomic_output(out / "measurements.png") as tmp:
+    write_csv(out / rd.MEASUREMENTS_CSV, rows, MEASUREMENT_COLUMNS)
+    with atomic_output(out / rd.MEASUREMENTS_PNG) as tmp:
         plot_measurements(rows, tmp, title=f"{scenario.name}: simulated movie", timed=True)
-    for name in ("movie.tif", "movie.gif", "measurements.csv", "measurements.png"):
+    for name in (rd.MOVIE_TIF, rd.MOVIE_GIF, rd.MEASUREMENTS_CSV, rd.MEASUREMENTS_PNG):
         write_provenance(out / name, record)
     say(f"measurements: {len(rows)} particle measurements, {empty} frame(s) without a particle")
     return ["movie"]
 
 
-def detectability_stage(scenario: Scenario, out: Path, record, say) -> list[str]:
-    from aucluster.workflow.detectability import (
-        DETECTABILITY_COLUMNS,
-        SUMMARY_COLUMNS,
-        detectability,
-        summarise_detectability,
-    )
-
-    if (out / "detectability_summary.csv").exists():
+def detectability_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
+    if (out / rd.DETECTABILITY_SUMMARY_CSV).exists():
         return []
-    d = scenario.detectability
-    rows = detectability(
-        radii_A=d.get("radii_A", [15.0, 25.0]),
-        grains=d.get("grains", [1, 4, 8]),
-        doses=d.get("doses_e_per_A2", [1e5, 1e3, 149.0]),
-        orientations=int(d.get("orientations", 5)),
-        seed=scenario.seed,
-    )
+    assert scenario.detectability is not None
+    rows = detectability(scenario.detectability, seed=scenario.seed)
     for name, table, columns in (
-        ("detectability.csv", rows, DETECTABILITY_COLUMNS),
-        ("detectability_summary.csv", summarise_detectability(rows), SUMMARY_COLUMNS),
+        (rd.DETECTABILITY_CSV, rows, DETECTABILITY_COLUMNS),
+        (rd.DETECTABILITY_SUMMARY_CSV, summarise_detectability(rows), SUMMARY_COLUMNS),
     ):
-        with atomic_output(out / name) as tmp, open(tmp, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(table)
-        write_provenance(out / name, record)
+        write_provenance(write_csv(out / name, table, columns), record)
     say(f"detectability: {len(rows)} simulated frames (particles × orientations × doses)")
     return ["detectability"]
 
 
-def stability_stage(scenario: Scenario, out: Path, record, say, *, scheduler, workers) -> list[str]:
-    from aucluster.stability import compute_table
-    from aucluster.stability.summary import summarise, write_outputs
-
-    if (out / "stability.png").exists():
+def stability_stage(scenario: Scenario, out: Path, record, say: Log, *, scheduler, workers):
+    if (out / rd.STABILITY_PNG).exists():
         return []
     s = scenario.stability
+    assert s is not None
     run = compute_table(
-        out / "stability.db",
-        potential=s.get("potential", "emt"),
-        motifs=s.get("motifs", "all"),
-        max_atoms=int(s.get("max_atoms", 1000)),
+        out / rd.STABILITY_DB,
+        potential=s.potential,
+        motifs=s.motifs,
+        max_atoms=s.max_atoms,
         workers=workers,
         scheduler=scheduler,
     )
-    summary = summarise(run.rows)
-    title = f"Au, {s.get('potential', 'emt').upper()}: {len(run.rows)} clusters"
+    title = f"Au, {str(s.potential).upper()}: {len(run.rows)} clusters"
     write_outputs(
-        summary, out / "stability.csv", plot_path=out / "stability.png", title=title, record=record
+        summarise(run.rows),
+        out / rd.STABILITY_CSV,
+        plot_path=out / rd.STABILITY_PNG,
+        title=title,
+        record=record,
     )
     say(f"stability: {len(run.rows)} clusters ({run.relaxed} relaxed now)")
     return ["stability"]

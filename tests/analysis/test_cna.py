@@ -8,6 +8,7 @@ from ase.build import bulk
 from aucluster.analysis import SIGNATURES, Structure, adaptive_cna
 from aucluster.errors import ParameterError
 from aucluster.structures import build_icosahedron, build_octahedron
+from tests.reference import ovito_adaptive_cna
 
 # Mackay icosahedron of 561 atoms (5 shells): 252 surface atoms and the 48 interior atoms on
 # the 12 five-fold axes are "other", 180 on the 30 twin faces hcp, 80 inside the 20
@@ -86,27 +87,14 @@ def test_too_few_atoms_are_other_not_an_error():
         assert (result.structure == Structure.OTHER).all()
 
 
-def _ovito_adaptive_cna(atoms: Atoms) -> np.ndarray:
-    from ovito.io.ase import ase_to_ovito
-    from ovito.modifiers import CommonNeighborAnalysisModifier
-    from ovito.pipeline import Pipeline, StaticSource
-
-    bare = Atoms(atoms.numbers, positions=atoms.positions, cell=atoms.cell, pbc=atoms.pbc)
-    pipeline = Pipeline(source=StaticSource(data=ase_to_ovito(bare)))
-    pipeline.modifiers.append(
-        CommonNeighborAnalysisModifier(mode=CommonNeighborAnalysisModifier.Mode.AdaptiveCutoff)
-    )
-    return np.asarray(pipeline.compute().particles["Structure Type"])
-
-
 #: Issue 5: same labels as OVITO's adaptive CNA on at least this fraction of atoms per frame.
 OVITO_AGREEMENT = 0.999
 
 
-def test_agrees_with_ovito_adaptive_cna(reference_frames):
+def test_agrees_withovito_adaptive_cna(reference_frames):
     for name, atoms in reference_frames.items():
         ours = adaptive_cna(atoms).structure
-        theirs = _ovito_adaptive_cna(atoms)
+        theirs = ovito_adaptive_cna(atoms)
         agreement = float((ours == theirs).mean())
         assert agreement >= OVITO_AGREEMENT, (name, agreement)
 

@@ -5,6 +5,7 @@ import pytest
 from ase import Atoms
 
 from aucluster.analysis import (
+    AnalysisSettings,
     EventKind,
     analyze_trajectory,
     cluster_labels,
@@ -82,7 +83,7 @@ def test_scripted_trajectory_gives_exactly_its_events():
 
 def test_trajectory_table_counts_the_events_per_frame():
     frames, truth = _scripted_trajectory()
-    result = analyze_trajectory(frames, lindemann_window=0)
+    result = analyze_trajectory(frames, AnalysisSettings(lindemann_window=0))
     rows = result.rows
     assert [r["n_detached"] for r in rows] == [0, 1, 0, 0, 0, 3]
     assert [r["n_attached"] for r in rows] == [0, 0, 1, len(truth["small"]), 0, 0]
@@ -95,7 +96,7 @@ def test_trajectory_table_counts_the_events_per_frame():
 def test_frames_of_different_sizes_are_refused():
     frames, _ = _scripted_trajectory()
     with pytest.raises(ParameterError, match="same atoms"):
-        analyze_trajectory([frames[0], frames[1][:-1]], lindemann_window=0)
+        analyze_trajectory([frames[0], frames[1][:-1]], AnalysisSettings(lindemann_window=0))
 
 
 # Exact shape facts: κ² = 1 for points on a line, 1/4 for a regular planar polygon (two

@@ -37,8 +37,8 @@ def test_measure_a_simulated_tiff_movie(tmp_path):
         a.positions *= 1.0 - 0.06 * k  # the particle tightens: area down, grey up
         snapshots.append(a)
     settings = ImagingSettings(
-        scan=ScanSettings(pixel_size=0.2, shape=(200, 200)),
-        acquisition=AcquisitionSettings(dose=2000.0),
+        scan=ScanSettings(pixel_size_A=0.2, shape_px=(200, 200)),
+        acquisition=AcquisitionSettings(dose_e_per_A2=2000.0),
     )
     movie = write_tiff(simulate_movie(snapshots, settings, seed=1), tmp_path / "movie.tif")
     out = tmp_path / "measured"
@@ -70,7 +70,7 @@ def test_a_real_frame_without_particle_is_refused(tmp_path):
 
 
 def test_match_recovers_rotation(tmp_path):
-    settings = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(128, 128)))
+    settings = ImagingSettings(scan=ScanSettings(pixel_size_A=0.2, shape_px=(128, 128)))
     atoms = oriented(build_decahedron(4, 2, 1), orientation_rotation(euler_deg=(10, 40, 0)))
     centre = atoms.positions[:, :2].mean(axis=0)
     sim = simulate_adf(atoms, settings, centre=centre)
@@ -82,7 +82,9 @@ def test_match_recovers_rotation(tmp_path):
         Rotation.from_euler("z", 25.0, degrees=True).apply(atoms.positions - pivot) + pivot
     )
     exp = acquire(
-        simulate_adf(turned, settings, centre=centre), AcquisitionSettings(dose=5000), seed=4
+        simulate_adf(turned, settings, centre=centre),
+        AcquisitionSettings(dose_e_per_A2=5000),
+        seed=4,
     )
     np.save(tmp_path / "sim.npy", sim.data)
     np.save(tmp_path / "exp.npy", exp.data)

@@ -52,7 +52,7 @@ def test_trajectory_to_tiff_with_provenance(tmp_path, trajectory):
         assert handle.asarray().shape == (3, 96, 96)
         assert handle.imagej_metadata["finterval"] == pytest.approx(0.5)
     record = json.loads((tmp_path / "movie.tif.provenance.json").read_text())
-    assert record["settings"]["acquisition"]["dose"] == 500.0
+    assert record["settings"]["acquisition"]["dose_e_per_A2"] == 500.0
     assert record["settings"]["unit"] == "counts"
     assert record["seed"] == 3
 

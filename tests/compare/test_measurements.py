@@ -130,11 +130,13 @@ def test_normalisation_puts_simulation_and_experiment_on_one_scale():
     np.testing.assert_allclose(normalised(sim).data, normalised(exp).data, rtol=1e-12, atol=1e-12)
 
 
-FFT_SETTINGS = ImagingSettings(scan=ScanSettings(pixel_size=0.1, shape=(640, 640)))
+FFT_SETTINGS = ImagingSettings(scan=ScanSettings(pixel_size_A=0.1, shape_px=(640, 640)))
 
 
 def _frame(atoms, dose: float, seed: int) -> Image:
-    return acquire(simulate_adf(atoms, FFT_SETTINGS), AcquisitionSettings(dose=dose), seed=seed)
+    return acquire(
+        simulate_adf(atoms, FFT_SETTINGS), AcquisitionSettings(dose_e_per_A2=dose), seed=seed
+    )
 
 
 @pytest.mark.parametrize("dose", [1e5, 149.0])
@@ -183,7 +185,7 @@ def test_polycrystal_shows_more_fringe_sets_than_a_crystal_and_fewer_at_low_dose
 
 
 def test_registration_recovers_a_known_rotation_and_shift():
-    settings = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(160, 160)))
+    settings = ImagingSettings(scan=ScanSettings(pixel_size_A=0.2, shape_px=(160, 160)))
     atoms = oriented(build_decahedron(4, 2, 1), orientation_rotation(euler_deg=(10, 40, 0)))
     centre = atoms.positions[:, :2].mean(axis=0)
     sim = simulate_adf(atoms, settings, centre=centre)
@@ -195,7 +197,7 @@ def test_registration_recovers_a_known_rotation_and_shift():
         # Moving the frame centre by −δ moves the specimen by +δ in the image.
         exp = acquire(
             simulate_adf(turned, settings, centre=centre - np.array([dx, dy])),
-            AcquisitionSettings(dose=5000.0),
+            AcquisitionSettings(dose_e_per_A2=5000.0),
             seed=2,
         )
         result = align(sim, exp)

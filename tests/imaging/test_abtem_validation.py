@@ -29,7 +29,7 @@ def test_incoherent_model_matches_abtem_prism_off_axis():
 
     atoms = oriented(build_cuboctahedron(3), orientation_rotation(seed=3))  # 55 atoms
     settings = ImagingSettings(
-        scan=ScanSettings(pixel_size=0.25, shape=(64, 64)),
+        scan=ScanSettings(pixel_size_A=0.25, shape_px=(64, 64)),
         background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
     )
     ours = simulate_adf(atoms, settings, background=False).data

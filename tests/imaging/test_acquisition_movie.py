@@ -27,7 +27,7 @@ def _flat(level: float, shape=(256, 256)) -> Image:
 
 def test_poisson_mean_and_variance_at_a_dose():
     # N electrons per pixel × fraction F: Poisson with mean = variance = N·F.
-    settings = AcquisitionSettings(dose=1000.0)
+    settings = AcquisitionSettings(dose_e_per_A2=1000.0)
     level = 0.3
     counts = acquire(_flat(level), settings, seed=3).data
     expected = electrons_per_pixel(settings, 0.2**2) * level  # 1000 × 0.04 × 0.3 = 12
@@ -38,12 +38,14 @@ def test_poisson_mean_and_variance_at_a_dose():
 
 
 def test_gain_offset_and_read_noise():
-    plain = acquire(_flat(0.3), AcquisitionSettings(dose=1000.0), seed=5).data
+    plain = acquire(_flat(0.3), AcquisitionSettings(dose_e_per_A2=1000.0), seed=5).data
     scaled = acquire(
-        _flat(0.3), AcquisitionSettings(dose=1000.0, gain=2.5, offset=100.0), seed=5
+        _flat(0.3), AcquisitionSettings(dose_e_per_A2=1000.0, gain=2.5, offset=100.0), seed=5
     ).data
     np.testing.assert_allclose(scaled, 2.5 * plain + 100.0)
-    noisy = acquire(_flat(0.3), AcquisitionSettings(dose=1000.0, read_noise=3.0), seed=5).data
+    noisy = acquire(
+        _flat(0.3), AcquisitionSettings(dose_e_per_A2=1000.0, read_noise=3.0), seed=5
+    ).data
     assert (noisy - plain).std() == pytest.approx(3.0, rel=0.05)
 
 
@@ -51,7 +53,7 @@ def test_same_seed_same_frame_and_experiment_defaults():
     a = acquire(_flat(0.01), seed=7)
     b = acquire(_flat(0.01), seed=7)
     np.testing.assert_array_equal(a.data, b.data)
-    assert a.metadata["acquisition"]["dose"] == pytest.approx(149.0)
+    assert a.metadata["acquisition"]["dose_e_per_A2"] == pytest.approx(149.0)
     assert a.frame_time_s == pytest.approx(0.5)
     assert not np.array_equal(a.data, acquire(_flat(0.01), seed=8).data)
 
@@ -64,7 +66,7 @@ def test_drift_moves_the_image_by_velocity_times_time():
     smooth = Image(
         gaussian_filter(frame, 2.0, mode="wrap"), pixel_size=0.2, unit="fraction of beam"
     )
-    settings = AcquisitionSettings(dose=1e9, drift=(2.0, 0.0), frame_time_s=0.5)
+    settings = AcquisitionSettings(dose_e_per_A2=1e9, drift=(2.0, 0.0), frame_time_s=0.5)
     moved = acquire(smooth, settings, seed=1).data
     row = moved[32]
     # Pixel (32, x) is scanned at t ≈ 0.5 s × 32/64: the specimen has moved 2 Å/s × t.
@@ -89,7 +91,7 @@ def _snapshots(n: int) -> list[Atoms]:
 
 
 SETTINGS = ImagingSettings(
-    scan=ScanSettings(pixel_size=0.2, shape=(96, 96)),
+    scan=ScanSettings(pixel_size_A=0.2, shape_px=(96, 96)),
     background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
 )
 

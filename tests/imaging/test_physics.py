@@ -156,7 +156,7 @@ def test_unknown_element_is_refused():
 
 
 SETTINGS = ImagingSettings(
-    scan=ScanSettings(pixel_size=0.2, shape=(128, 128)),
+    scan=ScanSettings(pixel_size_A=0.2, shape_px=(128, 128)),
     background=BackgroundSettings(water_thickness=0.0, graphene_layers=0),
 )
 
@@ -189,7 +189,7 @@ def test_heavier_atoms_are_brighter_by_their_cross_section_ratio():
 
 
 def test_background_of_the_liquid_cell():
-    settings = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(64, 64)))
+    settings = ImagingSettings(scan=ScanSettings(pixel_size_A=0.2, shape_px=(64, 64)))
     empty = simulate_adf(Atoms("Au", positions=[[0, 0, 0]])[:0], settings)
     b = background_fraction(settings.background, settings.probe, settings.detector)
     np.testing.assert_allclose(empty.data, b)
@@ -202,7 +202,7 @@ def test_background_of_the_liquid_cell():
 
 def test_structure_outside_the_field_of_view_is_refused_or_dropped():
     atoms = Atoms("Au2", positions=[[0, 0, 0], [40.0, 0, 0]])
-    small = ImagingSettings(scan=ScanSettings(pixel_size=0.2, shape=(64, 64)))
+    small = ImagingSettings(scan=ScanSettings(pixel_size_A=0.2, shape_px=(64, 64)))
     with pytest.raises(ParameterError, match="outside"):
         simulate_adf(atoms, small)
     dropped = simulate_adf(atoms, small, centre=(0.0, 0.0), outside="drop")
@@ -210,7 +210,7 @@ def test_structure_outside_the_field_of_view_is_refused_or_dropped():
 
 
 def test_undersampled_pixel_warns():
-    coarse = ImagingSettings(scan=ScanSettings(pixel_size=0.5, shape=(32, 32)))
+    coarse = ImagingSettings(scan=ScanSettings(pixel_size_A=0.5, shape_px=(32, 32)))
     with pytest.warns(UndersampledWarning, match="Nyquist"):
         simulate_adf(Atoms("Au", positions=[[0, 0, 0]]), coarse)
 
@@ -219,11 +219,11 @@ def test_bad_settings_are_refused():
     from aucluster.imaging import AcquisitionSettings, DetectorSettings
 
     with pytest.raises(ParameterError, match="dose"):
-        AcquisitionSettings(dose=0.0)
+        AcquisitionSettings(dose_e_per_A2=0.0)
     with pytest.raises(ParameterError, match="outer"):
         DetectorSettings(inner=100, outer=50)
     with pytest.raises(ParameterError, match="pixel_size"):
-        ScanSettings(pixel_size=-0.1)
+        ScanSettings(pixel_size_A=-0.1)
 
 
 # Au (a0 = 4.08 Å): d111 = a0/√3 = 2.3556 Å, d200 = a0/2 = 2.04 Å; on [110] the two {111}
@@ -235,8 +235,8 @@ def test_fcc_110_diffractogram_has_111_and_200_spots_at_the_right_angles():
     from aucluster.imaging import AcquisitionSettings, acquire
 
     atoms = oriented(build_octahedron(12, 4), zone_axis_rotation((1, 1, 0)))
-    settings = ImagingSettings(scan=ScanSettings(pixel_size=0.1, shape=(512, 512)))
-    frame = acquire(simulate_adf(atoms, settings), AcquisitionSettings(dose=1e5), seed=1)
+    settings = ImagingSettings(scan=ScanSettings(pixel_size_A=0.1, shape_px=(512, 512)))
+    frame = acquire(simulate_adf(atoms, settings), AcquisitionSettings(dose_e_per_A2=1e5), seed=1)
     spots = find_spots(diffractogram(frame), k_min=0.3, k_max=0.6)[:6]
     spacings = sorted({round(s.spacing, 2) for s in spots})
     assert len(spacings) == 2

@@ -7,6 +7,7 @@ import pytest
 
 from aucluster.errors import ParameterError
 from aucluster.workflow import (
+    DetectabilitySettings,
     detectability,
     load_scenario,
     run_ensemble,
@@ -46,11 +47,22 @@ def test_sweep_members_are_the_product_of_values_and_replicas():
 def test_detectability_single_crystal_is_never_called_polycrystalline_at_high_dose():
     # A low-index single crystal shows at most 4 fringe sets (issue 7's rule), whatever the
     # orientation: at 10⁵ e/Å² it must not be called polycrystalline.
-    rows = detectability(radii_A=[12.0], grains=[1, 4], doses=[1e5, 149.0], orientations=2, seed=0)
+    grid = DetectabilitySettings(
+        radii_A=(12.0,), grains=(1, 4), doses_e_per_A2=(1e5, 149.0), orientations=2
+    )
+    rows = detectability(grid, seed=0)
     assert len(rows) == 2 * 2 * 2
     single = [r for r in rows if r["grains_built"] == 1]
     assert {r["cna_grains"] for r in single} == {1}
     assert all(r["fft_verdict"] != "polycrystalline" for r in single if r["dose_e_per_A2"] == 1e5)
     summary = summarise_detectability(rows)
     assert [(s["radius_A"], s["dose_e_per_A2"]) for s in summary] == [(12.0, 1e5), (12.0, 149.0)]
-    assert all(s["single_called_polycrystalline"] in ("0.00", "0.50", "1.00") for s in summary)
+    for s in summary:  # each rate is the share of its frames, counted here from the rows
+        mine = [r for r in rows if r["dose_e_per_A2"] == s["dose_e_per_A2"]]
+        single = [r for r in mine if r["cna_grains"] == 1]
+        poly = [r for r in mine if r["cna_grains"] > 1]
+        called = sum(r["fft_verdict"] == "polycrystalline" for r in single) / len(single)
+        missed = sum(r["fft_verdict"] != "polycrystalline" for r in poly) / len(poly)
+        assert (s["n_single_crystal_frames"], s["n_polycrystal_frames"]) == (2, 2)
+        assert float(s["single_called_polycrystalline"]) == pytest.approx(called)
+        assert float(s["polycrystal_called_mono"]) == pytest.approx(missed)

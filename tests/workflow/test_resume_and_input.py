@@ -56,6 +56,7 @@ def test_killed_run_resumes_to_the_same_report(tmp_path):
     [
         ('name = "x"\nkind = "md"\n[structure]\nbuilder = "blob"\n[md]\nduration_ps = 1\n', "blob"),
         ('name = "x"\nkind = "md"\ncolour = 1\n', "colour"),
+        ('name = "x"\nkind = "md"\n[smoke.imagin]\ndose_e_per_A2 = 3\n', "'imagin'"),
         ('name = "x"\nkind = "party"\n', "party"),
         ('name = "x"\n[imaging]\ndose = 3\n', "dose"),
         (
@@ -79,6 +80,39 @@ def test_bad_scenarios_are_refused_before_any_work(tmp_path, text, message):
     result = CliRunner().invoke(main, ["run", str(path), "-o", str(out)])
     assert result.exit_code == 2
     assert message in result.output
+    assert not out.exists()
+
+
+MATURATION = (WORKFLOWS / "maturation.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("orientations = 4", "orientations = 0", "[detectability] orientations = 0"),
+        ("lindemann_window = 10", "lindemann_window = 1", "lindemann_window = 1"),
+        ("dose_e_per_A2 = 149.0", "dose_e_per_A3 = 149.0", "did you mean 'dose_e_per_A2'"),
+        ("duration_ps = 260", 'duration_ps = "long"', "[md] duration_ps = 'long': must be a num"),
+        ("radius = 24.0", "radius = -1.0", "wall radius -1.0"),
+        ("mu_eV = 1.0 ", "mu = 1.0 ", "[md.solvent]: unknown key 'mu' (did you mean 'mu_eV'?)"),
+        ("shape_px = [320, 320]", "shape_px = 320", "[imaging] shape_px = 320: must be a list"),
+        ("core_radius_A = 10.0", "core_radius = 10.0", "did you mean 'core_radius_A'"),
+        ("doses_e_per_A2 = [1", 'doses_e_per_A2 = ["high", 1', "doses_e_per_A2[0] = 'high'"),
+    ],
+)
+def test_a_bad_value_in_a_real_scenario_is_one_error_line_before_any_work(
+    tmp_path, old, new, message
+):
+    # every table is parsed (and checked) before the run directory exists or the MD starts
+    assert old in MATURATION
+    path = tmp_path / "bad.toml"
+    path.write_text(MATURATION.replace(old, new, 1))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert message in lines[0]
     assert not out.exists()
 
 

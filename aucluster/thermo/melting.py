@@ -5,8 +5,9 @@ EMT Au melts well below real Au (1,337 K), so cluster melting points are compare
 T/T_m of the *same* potential, with T_m from `bulk_coexistence`.
 
 - Caloric curve: heat a cluster in temperature steps (Langevin, equilibrate then sample at
-  each step, the state carried from step to step) and record the mean potential energy per
-  atom and the Lindemann index of each step.
+  each step, the state carried from step to step; the md engine's integrator, momenta and
+  seeding, `aucluster.md.make_integrator`, driven by an `MDSettings`) and record the mean
+  potential energy per atom and the Lindemann index of each step.
 - Melting point of a cluster: the midpoint of a smoothed step (logistic on a linear
   baseline) fitted to E(T), ± its standard error and half a temperature step; the same fit
   to the Lindemann index is reported beside it. (Over a 10 ps window the Lindemann index of
@@ -21,20 +22,29 @@ T/T_m of the *same* potential, with T_m from `bulk_coexistence`.
   only if both phases survive.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from ase import Atoms, units
+from ase import Atoms
 from ase.build import bulk
 
 from aucluster.analysis.cna import adaptive_cna
 from aucluster.analysis.events import lindemann_index
 from aucluster.errors import ParameterError
-from aucluster.potentials import Potential, make_potential
+from aucluster.md.programs import constant
+from aucluster.md.runner import (
+    degrees_of_freedom,
+    initial_momenta,
+    kinetic_temperature,
+    make_integrator,
+)
+from aucluster.md.settings import Ensemble, MDSettings
+from aucluster.potentials import make_potential
 from aucluster.stability.bulk import bulk_reference
 
-#: Lindemann index above which a cluster counts as liquid.
-LINDEMANN_MELT = 0.1
+#: The integrator settings of these runs unless given: MDSettings' own defaults (EMT, 5 fs,
+#: Langevin friction 0.01 fs⁻¹); program, length and seed are set per segment.
+DEFAULT_MD = MDSettings(n_steps=0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,50 +65,53 @@ class MeltingPoint:
     lindemann_K: float  # midpoint of the step fitted to the Lindemann index
 
 
-def _langevin(
-    atoms: Atoms, temperature_K: float, timestep_fs: float, friction_per_fs: float, seed: int
-):
-    from asap3.md.langevin import Langevin_Fast
-
-    return Langevin_Fast(
-        atoms,
-        timestep_fs * units.fs,
-        temperature_K=temperature_K,
-        friction=friction_per_fs / units.fs,
+def _segment(md: MDSettings, temperature_K: float, seed: int, **length) -> MDSettings:
+    """`md` at a constant `temperature_K` for `length` (n_steps= or duration_ps=)."""
+    return replace(
+        md,
+        program=constant(temperature_K),
         seed=seed,
+        **{"n_steps": None, "duration_ps": None, **length},
     )
+
+
+def _langevin(atoms: Atoms, md: MDSettings, temperature_K: float, seed: int, **length) -> None:
+    """Run `atoms` (calculator attached) at `temperature_K` for `length`."""
+    settings = replace(_segment(md, temperature_K, seed, **length), ensemble=Ensemble.LANGEVIN)
+    make_integrator(atoms, settings).run(settings.total_steps)
 
 
 def caloric_curve(
     atoms: Atoms,
     temperatures_K,
     *,
-    potential: Potential | str = Potential.EMT,
+    md: MDSettings = DEFAULT_MD,
     equilibrate_ps: float = 10.0,
     sample_ps: float = 10.0,
-    timestep_fs: float = 5.0,
-    friction_per_fs: float = 0.01,
     sample_interval: int = 20,
     seed: int = 0,
     progress=None,
 ) -> CaloricCurve:
-    """Heat a copy of `atoms` through `temperatures_K` (increasing); see the module notes."""
+    """Heat a copy of `atoms` through `temperatures_K` (increasing); see the module notes.
+
+    `md` gives the potential, timestep and friction; temperature step k runs with the noise
+    seed of segment k of `seed` (`aucluster.md.runner.segment_seed`)."""
     temps = np.asarray(temperatures_K, dtype=float)
     if temps.ndim != 1 or len(temps) < 3 or np.any(np.diff(temps) <= 0) or temps[0] <= 0:
         raise ParameterError("temperatures: give ≥ 3 increasing positive values [K]")
     if equilibrate_ps < 0 or sample_ps <= 0:
         raise ParameterError("equilibrate_ps must be ≥ 0 and sample_ps > 0")
     work = atoms.copy()
-    work.calc = make_potential(potential, set(work.get_chemical_symbols()))
-    rng = np.random.default_rng(seed)
-    masses = work.get_masses()[:, None]
-    work.set_momenta(rng.standard_normal((len(work), 3)) * np.sqrt(masses * units.kB * temps[0]))
-    n_eq = round(equilibrate_ps * 1000 / timestep_fs)
-    n_sample = round(sample_ps * 1000 / timestep_fs)
+    work.calc = make_potential(md.potential, set(work.get_chemical_symbols()))
+    n_eq = _segment(md, temps[0], seed, duration_ps=equilibrate_ps).total_steps
+    n_sample = _segment(md, temps[0], seed, duration_ps=sample_ps).total_steps
     n_blocks = max(n_sample // sample_interval, 2)
+    work.set_momenta(np.zeros((len(work), 3)))  # drawn afresh at the first temperature
+    initial_momenta(work, _segment(md, temps[0], seed, n_steps=0))
     energy, spread, lind = [], [], []
     for k, temperature in enumerate(temps):
-        dyn = _langevin(work, temperature, timestep_fs, friction_per_fs, seed * 100_003 + k)
+        step = replace(_segment(md, temperature, seed, n_steps=0), ensemble=Ensemble.LANGEVIN)
+        dyn = make_integrator(work, step, k)
         dyn.run(n_eq)
         e, frames = [], []
         for _ in range(n_blocks):
@@ -204,7 +217,7 @@ def pawlow_fit(n_atoms, melting_K, uncertainty_K=None) -> PawlowFit:
 def zero_pressure_lattice_constant(
     temperature_K: float,
     *,
-    potential: Potential | str = Potential.EMT,
+    md: MDSettings = DEFAULT_MD,
     element: str = "Au",
     strains=(0.0, 0.005, 0.01, 0.015),
     run_ps: float = 4.0,
@@ -212,16 +225,18 @@ def zero_pressure_lattice_constant(
 ) -> float:
     """Lattice constant [Å] of the crystal at zero pressure and `temperature_K`: pressure of a
     periodic 256-atom crystal (Langevin, virial + kinetic) at a few strains, interpolated."""
-    a0 = bulk_reference(potential, element).lattice_constant_A
+    a0 = bulk_reference(md.potential, element).lattice_constant_A
     pressures = []
     for k, eps in enumerate(strains):
         crystal = bulk(element, "fcc", a=a0 * (1 + eps), cubic=True).repeat(4)
-        crystal.calc = make_potential(potential, {element})
-        dyn = _langevin(crystal, temperature_K, 5.0, 0.01, seed + k)
-        dyn.run(round(run_ps * 200 / 2))
+        crystal.calc = make_potential(md.potential, {element})
+        settings = _segment(md, temperature_K, seed + k, duration_ps=run_ps)
+        dyn = make_integrator(crystal, replace(settings, ensemble=Ensemble.LANGEVIN))
+        n_steps = settings.total_steps
+        dyn.run(n_steps // 2)  # equilibrate half the run, then sample 50 blocks
         p = []
         for _ in range(50):
-            dyn.run(round(run_ps * 200 / 100))
+            dyn.run(n_steps // 100)
             p.append(-np.trace(crystal.get_stress(voigt=False, include_ideal_gas=True)) / 3)
         pressures.append(np.mean(p))
     slope, intercept = np.polyfit(strains, pressures, 1)
@@ -241,7 +256,7 @@ class Coexistence:
 def bulk_coexistence(
     start_K: float,
     *,
-    potential: Potential | str = Potential.EMT,
+    md: MDSettings = DEFAULT_MD,
     element: str = "Au",
     cells: tuple[int, int, int] = (6, 6, 16),
     prepare_ps: float = 10.0,
@@ -257,7 +272,7 @@ def bulk_coexistence(
     (default `start_K`); runs from several starts should share one, near T_m.
     """
     t_lattice = start_K if lattice_temperature_K is None else lattice_temperature_K
-    a = zero_pressure_lattice_constant(t_lattice, potential=potential, element=element, seed=seed)
+    a = zero_pressure_lattice_constant(t_lattice, md=md, element=element, seed=seed)
     slab = bulk(element, "fcc", a=a, cubic=True).repeat(cells)
     height = float(slab.cell[2, 2])
     cell = np.array(slab.cell)
@@ -267,27 +282,24 @@ def bulk_coexistence(
     slab.pbc = (True, True, False)
     z = slab.positions[:, 2] - slab.positions[:, 2].mean()
     solid = np.abs(z) < height / 4
-    slab.calc = make_potential(potential, {element})
+    slab.calc = make_potential(md.potential, {element})
     # melt the outer halves with the middle held, then bring them to the starting temperature
     from asap3.constraints import FixAtoms  # asap3's integrators accept only their own
 
     slab.set_constraint(FixAtoms(mask=solid))
-    n_prep = round(prepare_ps * 200)
-    _langevin(slab, 2.0 * start_K, 5.0, 0.01, seed).run(n_prep // 2)
-    _langevin(slab, start_K, 5.0, 0.01, seed + 1).run(n_prep // 2)
+    _langevin(slab, md, 2.0 * start_K, seed, duration_ps=prepare_ps / 2)
+    _langevin(slab, md, start_K, seed + 1, duration_ps=prepare_ps / 2)
     slab.set_constraint()
     # the held crystal has no thermal motion yet: thermalise everything briefly (2 ps, too
     # short for the interfaces to move far) so that NVE starts at start_K in both phases
-    _langevin(slab, start_K, 5.0, 0.01, seed + 2).run(400)
-    from asap3.md.verlet import VelocityVerlet_Asap
-
-    dyn = VelocityVerlet_Asap(slab, 5.0 * units.fs)
-    n_steps = round(run_ps * 200)
+    _langevin(slab, md, start_K, seed + 2, duration_ps=2.0)
+    nve = replace(_segment(md, start_K, seed, duration_ps=run_ps), ensemble=Ensemble.NVE)
+    dyn = make_integrator(slab, nve)
     temps = []
-    dof = 3 * len(slab) - 3
+    dof = degrees_of_freedom(slab, Ensemble.NVE)  # periodic in x, y: 3N − 3
     for _ in range(100):
-        dyn.run(n_steps // 100)
-        temps.append(2 * slab.get_kinetic_energy() / (dof * units.kB))
+        dyn.run(nve.total_steps // 100)
+        temps.append(kinetic_temperature(slab, dof))
     second = np.asarray(temps[50:])
     blocks = second.reshape(5, -1).mean(axis=1)
     solid_fraction = float(adaptive_cna(slab).crystalline.mean())

@@ -1,0 +1,69 @@
+"""Basin hopping against the Cambridge Cluster Database."""
+
+import numpy as np
+import pytest
+from ase.calculators.calculator import Calculator, all_changes
+
+from aucluster.errors import ParameterError
+from aucluster.stability import relax
+from aucluster.stability.search import SearchSettings, global_minimum
+from aucluster.structures import build_icosahedron
+
+
+class LennardJones(Calculator):
+    """All-pairs Lennard-Jones in reduced units (ε = σ = 1), no cutoff."""
+
+    implemented_properties = ("energy", "forces")
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        r = self.atoms.positions
+        d = r[:, None, :] - r[None, :, :]
+        r2 = (d**2).sum(-1) + np.eye(len(r))
+        inv6 = r2**-3
+        np.fill_diagonal(inv6, 0.0)
+        self.results["energy"] = float(2.0 * (inv6**2 - inv6).sum())
+        coef = 24.0 * (2.0 * inv6**2 - inv6) / r2
+        self.results["forces"] = (coef[:, :, None] * d).sum(axis=1)
+
+
+@pytest.mark.slow
+def test_basin_hopping_finds_lj13():
+    # LJ13 global minimum −44.326801 ε (Wales & Doye, J. Phys. Chem. A 101, 5111 (1997);
+    # Cambridge Cluster Database), the icosahedron.
+    result = global_minimum(
+        13,
+        restarts=2,
+        seed=1,
+        settings=SearchSettings(steps=40, temperature_eV=0.8, step_A=0.4, fmax=1e-3),
+        element="Ar",
+        nn_distance=2 ** (1 / 6),
+        calculator_factory=LennardJones,
+    )
+    assert result.energy_eV == pytest.approx(-44.326801, abs=1e-4)
+    # hits: the restarts that ended within the tolerance of the best, counted here
+    assert result.hits == sum(
+        r.energy_eV <= result.energy_eV + SearchSettings().energy_tolerance_eV
+        for r in result.restarts
+    )
+    assert len(result.restarts) == 2
+
+
+@pytest.mark.slow
+def test_basin_hopping_reaches_the_emt_icosahedron_and_is_reproducible():
+    # Au13 with EMT: the search from random starts must reach (at least) the relaxed Mackay
+    # icosahedron's energy; the same seeds give the same answer.
+    settings = SearchSettings(steps=40, step_A=1.2, temperature_eV=0.2)
+    first = global_minimum(13, restarts=2, seed=3, settings=settings)
+    again = global_minimum(13, restarts=2, seed=3, settings=settings)
+    ih = relax(build_icosahedron(2), "emt", fmax=settings.fmax).energy_eV
+    assert first.energy_eV <= ih + 1e-3
+    assert again.energy_eV == first.energy_eV
+    assert first.motif == "icosahedral"  # CNA's verdict on the structure found
+
+
+def test_search_bad_input():
+    with pytest.raises(ParameterError, match="restarts"):
+        global_minimum(13, restarts=0)
+    with pytest.raises(ParameterError, match="step_A"):
+        SearchSettings(step_A=-1)
