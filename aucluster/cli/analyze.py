@@ -13,6 +13,7 @@ import click
 from aucluster.analysis import AnalysisSettings, analyze_trajectory
 from aucluster.analysis.output import write_events_csv, write_frames_csv
 from aucluster.analysis.plot import plot_timeseries
+from aucluster.cli.options import index_option
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import make_output_dir, read_frames, write_structures
@@ -31,12 +32,7 @@ DEFAULTS = AnalysisSettings()
     required=True,
     help="Directory for frames.csv, events.csv, labels.extxyz, timeseries.png.",
 )
-@click.option(
-    "--index",
-    default=":",
-    show_default=True,
-    help="Frames to analyse, ASE syntax (':' all, '-1' last, '0:100:5').",
-)
+@index_option(":", "Frames to analyse")
 @click.option(
     "--bond-cutoff",
     type=float,

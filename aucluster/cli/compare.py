@@ -14,9 +14,10 @@ import numpy as np
 from aucluster.compare import (
     SegmentationSettings,
     align,
-    poisson_log_likelihood,
+    plot_match,
     read_image,
     resolves_lattice,
+    score_match,
 )
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.errors import ParameterError
@@ -34,6 +35,9 @@ def _load(path: Path, signal: str | None, pixel_size: float | None) -> Image:
             )
         return Image(np.load(path), pixel_size=pixel_size, unit="counts")
     return read_image(path, signal=signal, pixel_size=pixel_size)
+
+
+SEGMENTATION = SegmentationSettings()
 
 
 @click.group()
@@ -57,19 +61,23 @@ def compare() -> None:
 @click.option(
     "--smoothing",
     type=float,
-    default=2.0,
+    default=SEGMENTATION.smoothing,
     show_default=True,
     help="Gaussian smoothing before segmentation [Å].",
 )
 @click.option(
     "--threshold-sigma",
     type=float,
-    default=3.0,
+    default=SEGMENTATION.threshold_sigma,
     show_default=True,
     help="Particle threshold above the background [background noise σ].",
 )
 @click.option(
-    "--min-area", type=float, default=0.5, show_default=True, help="Smallest particle [nm²]."
+    "--min-area",
+    type=float,
+    default=SEGMENTATION.min_area_nm2,
+    show_default=True,
+    help="Smallest particle [nm²].",
 )
 def measure(
     movie: Path,
@@ -164,25 +172,11 @@ def match(
     experiment = _pick(_load(exp, signal, exp_pixel_size), exp_frame, exp)
     make_output_dir(out_dir)
     alignment = align(simulated, experiment, angle_step=angle_step)
-    scores: dict = {
-        "ncc": alignment.ncc,
-        "rotation_deg": alignment.rotation_deg,
-        "shift_rows_px": alignment.shift[0],
-        "shift_columns_px": alignment.shift[1],
-        "scale_sim_to_exp": simulated.pixel_size / experiment.pixel_size,
-        "sim_pixel_size_A": simulated.pixel_size_yx,
-        "exp_pixel_size_A": experiment.pixel_size_yx,
-    }
-    counts = np.asarray(experiment.data, dtype=float)
-    if np.all(counts >= 0) and np.allclose(counts, np.round(counts)):
-        expected = alignment.aligned * counts.sum() / max(alignment.aligned.sum(), 1e-300)
-        scores["poisson_log_likelihood_per_pixel"] = poisson_log_likelihood(
-            counts, np.clip(expected, 1e-12, None)
-        )
-    result = write_json(out_dir / "match.json", scores)
+    scores = score_match(simulated, experiment, alignment)
+    result = write_json(out_dir / "match.json", scores.to_dict())
     figure = out_dir / "match.png"
     with atomic_output(figure) as tmp:
-        _plot_match(alignment.aligned, counts, tmp, scores)
+        plot_match(alignment, experiment, scores, tmp)
     record = provenance_record(
         settings={
             "angle_step_deg": angle_step,
@@ -205,27 +199,3 @@ def _pick(image: Image, index: int, path: Path) -> Image:
     if not 0 <= index < len(frames):
         raise ParameterError(f"{str(path)!r} has {len(frames)} frame(s); frame {index} is not one")
     return frames[index]
-
-
-def _plot_match(aligned: np.ndarray, exp: np.ndarray, path: Path, scores: dict) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    def scaled(a: np.ndarray) -> np.ndarray:
-        lo, hi = np.percentile(a, [1, 99.5])
-        return np.clip((a - lo) / max(hi - lo, 1e-300), 0, 1)
-
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), constrained_layout=True)
-    axes[0].imshow(exp, cmap="gray")
-    axes[0].set_title("experiment")
-    axes[1].imshow(aligned, cmap="gray")
-    axes[1].set_title(f"simulation aligned ({scores['rotation_deg']:.1f}°)")
-    overlay = np.dstack([scaled(exp), scaled(aligned), np.zeros_like(exp, dtype=float)])
-    axes[2].imshow(overlay)
-    axes[2].set_title(f"overlay (red exp, green sim), NCC {scores['ncc']:.3f}")
-    for ax in axes:
-        ax.set_axis_off()
-    fig.savefig(path, dpi=110, format="png")
-    plt.close(fig)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from aucluster.cli.options import index_option
 from aucluster.errors import ParameterError
 from aucluster.imaging import (
     AcquisitionSettings,
@@ -60,7 +61,7 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     required=True,
     help="Output file: .tif/.tiff, .gif, .mp4, .png or .npy.",
 )
-@click.option("--index", default=":", show_default=True, help="Snapshots to image (ASE syntax).")
+@index_option(":", "Snapshots to image")
 @click.option(
     "--energy-keV",
     "energy_kev",

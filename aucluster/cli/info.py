@@ -6,18 +6,14 @@ from pathlib import Path
 
 import click
 
+from aucluster.cli.options import index_option
 from aucluster.store.files import read_frames
 from aucluster.structures import describe
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--index",
-    default="-1",
-    show_default=True,
-    help="Frame(s) to describe, ASE style: 0, -1, ':' for all, '2:10:2'.",
-)
+@index_option("-1", "Frame(s) to describe")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per frame).")
 def info(file: Path, index: str, as_json: bool) -> None:
     """Print atom count, motif, point group, radius of gyration [Å], diameter [Å] and

@@ -16,6 +16,12 @@ from aucluster.store.files import read_frames
 from aucluster.structures import in_vacuum_box
 from aucluster.structures.geometry import lacks_box
 
+#: Run length when neither the options nor a config file give one [ps].
+DEFAULT_DURATION_PS = 10.0
+#: The settings' own defaults, shown in --help.
+MD_DEFAULTS = MDSettings(duration_ps=DEFAULT_DURATION_PS)
+WALL_STIFFNESS = WallParameters(radius=1.0).stiffness_eV_per_A2
+
 
 def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
     base: dict[str, Any] = {}
@@ -30,7 +36,7 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
     if opts["steps"] is not None or opts["duration_ps"] is not None:
         base["n_steps"], base["duration_ps"] = opts["steps"], opts["duration_ps"]
     elif "n_steps" not in base and "duration_ps" not in base:
-        base["duration_ps"] = 10.0
+        base["duration_ps"] = DEFAULT_DURATION_PS
     simple = {
         "ensemble": "ensemble",
         "timestep_fs": "timestep_fs",
@@ -48,7 +54,7 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
         settings = replace(settings, solvent=replace(settings.solvent, mu_eV=opts["solvent_mu_eV"]))
     if opts["wall_radius"] is not None:
         wall = WallParameters(
-            radius=opts["wall_radius"], stiffness_eV_per_A2=opts["wall_stiffness"] or 1.0
+            radius=opts["wall_radius"], stiffness_eV_per_A2=opts["wall_stiffness"] or WALL_STIFFNESS
         )
         settings = replace(settings, wall=wall)
     elif opts["wall_stiffness"] is not None:
@@ -119,47 +125,63 @@ def _with_progress(label: str, settings: MDSettings, start):
 @click.option(
     "--ensemble",
     type=click.Choice([str(e) for e in Ensemble]),
-    help="langevin (NVT) or nve  [default: langevin]",
+    help=f"langevin (NVT) or nve  [default: {MD_DEFAULTS.ensemble}]",
 )
 @click.option(
     "--temperature-K",
     "temperature_K",
     type=float,
-    help="Constant target temperature [K]  [default: 300]",
+    help=f"Constant target temperature [K]  [default: {MD_DEFAULTS.program.temperature_at(0):g}]",
 )
 @click.option(
     "--program",
     help="Piecewise-linear temperature program TIME_PS:T_K,… "
     "(e.g. 0:300,20:900,40:900,60:300 anneals and quenches).",
 )
-@click.option("--timestep-fs", type=float, help="Timestep [fs]  [default: 5]")
+@click.option(
+    "--timestep-fs", type=float, help=f"Timestep [fs]  [default: {MD_DEFAULTS.timestep_fs:g}]"
+)
 @click.option("--steps", type=int, help="Number of steps (or --duration-ps).")
-@click.option("--duration-ps", type=float, help="Length of the run [ps]  [default: 10]")
-@click.option("--friction-per-fs", type=float, help="Langevin friction [1/fs]  [default: 0.01]")
-@click.option("--sample-interval", type=int, help="Steps between frames  [default: 100]")
+@click.option(
+    "--duration-ps", type=float, help=f"Length of the run [ps]  [default: {DEFAULT_DURATION_PS:g}]"
+)
+@click.option(
+    "--friction-per-fs",
+    type=float,
+    help=f"Langevin friction [1/fs]  [default: {MD_DEFAULTS.friction_per_fs:g}]",
+)
+@click.option(
+    "--sample-interval",
+    type=int,
+    help=f"Steps between frames  [default: {MD_DEFAULTS.sample_interval}]",
+)
 @click.option(
     "--checkpoint-interval",
     type=int,
-    help="Steps between checkpoints, a multiple of the sample interval  [default: 1000]",
+    help="Steps between checkpoints, a multiple of the sample interval  "
+    f"[default: {MD_DEFAULTS.checkpoint_interval}]",
 )
-@click.option("--seed", type=int, help="Random seed  [default: 0]")
+@click.option("--seed", type=int, help=f"Random seed  [default: {MD_DEFAULTS.seed}]")
 @click.option(
     "--potential",
     type=click.Choice([str(p) for p in Potential]),
-    help="emt (asap3) or gupta (Baletto Au)  [default: emt]",
+    help=f"emt (asap3) or gupta (Baletto Au)  [default: {MD_DEFAULTS.potential}]",
 )
 @click.option(
     "--solvent-mu-eV",
     "solvent_mu_eV",
     type=float,
-    help="Implicit-solvent gain of an isolated atom μ_s [eV]; 0 = off  [default: 0]",
+    help="Implicit-solvent gain of an isolated atom μ_s [eV]; 0 = off  "
+    f"[default: {MD_DEFAULTS.solvent.mu_eV:g}]",
 )
 @click.option(
     "--wall-radius",
     type=float,
     help="Radius of the spherical wall about the box centre [Å]; none by default.",
 )
-@click.option("--wall-stiffness", type=float, help="Wall stiffness [eV/Å²]  [default: 1]")
+@click.option(
+    "--wall-stiffness", type=float, help=f"Wall stiffness [eV/Å²]  [default: {WALL_STIFFNESS:g}]"
+)
 def md(
     input_file: Path | None,
     out_dir: Path | None,

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from aucluster.cli.md import _Progress
+from aucluster.cli.options import scheduler_option, workers_option
 from aucluster.workflow import load_scenario, run_ensemble, run_scenario
 from aucluster.workflow.ensemble import parse_sweep
 
@@ -33,12 +34,8 @@ from aucluster.workflow.ensemble import parse_sweep
     multiple=True,
     help="Parameter sweep, repeatable: TABLE.KEY=V1,V2,… (e.g. md.solvent.mu_eV=1.0,1.5).",
 )
-@click.option(
-    "--workers",
-    type=int,
-    help="Dask worker processes for ensembles and stability tables [default: every core].",
-)
-@click.option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786).")
+@workers_option
+@scheduler_option
 def run(
     scenario_file: Path,
     out_dir: Path | None,

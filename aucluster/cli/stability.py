@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from aucluster.cli.options import scheduler_option, workers_option
 from aucluster.parallel import dask_available, default_workers
 from aucluster.potentials import Potential
 from aucluster.stability.candidates import TABLE_MOTIFS, check_max_atoms, parse_motifs
@@ -12,29 +13,36 @@ from aucluster.stability.relax import DEFAULT_FMAX, check_fmax
 from aucluster.stability.summary import sibling, summarise, write_outputs
 from aucluster.stability.table import (
     DEFAULT_POINT_GROUP_MAX_ATOMS,
+    StabilitySettings,
     check_database,
     compute_table,
 )
 from aucluster.store import check_writable
 from aucluster.store.provenance import provenance_record
 
+DEFAULTS = StabilitySettings()
+
 
 @click.command()
 @click.option(
     "--potential",
     type=click.Choice([str(p) for p in Potential]),
-    default="emt",
+    default=str(DEFAULTS.potential),
     show_default=True,
     help="asap3 EMT or Gupta (Baletto's Au).",
 )
 @click.option(
     "--motifs",
-    default="all",
+    default=DEFAULTS.motifs,
     show_default=True,
     help="Comma-separated motif families, or 'all': " + ", ".join(str(m) for m in TABLE_MOTIFS),
 )
 @click.option(
-    "--max-atoms", type=int, default=1000, show_default=True, help="Largest cluster [atoms], ≥ 13."
+    "--max-atoms",
+    type=int,
+    default=DEFAULTS.max_atoms,
+    show_default=True,
+    help="Largest cluster [atoms], ≥ 13.",
 )
 @click.option(
     "--db",
@@ -72,16 +80,8 @@ from aucluster.store.provenance import provenance_record
     show_default=True,
     help="Compute point groups (pymatgen) up to this size [atoms]; larger ones are left blank.",
 )
-@click.option(
-    "--workers",
-    type=int,
-    help="Dask worker processes on this machine [default: every core available, or 1 "
-    "without Dask].",
-)
-@click.option(
-    "--scheduler",
-    help="Address of a running Dask scheduler (tcp://host:8786) instead of a local cluster.",
-)
+@workers_option
+@scheduler_option
 def stability(
     potential: str,
     motifs: str,

@@ -26,10 +26,13 @@ from aucluster.compare.measure import (
 from aucluster.compare.readers import read_image
 from aucluster.compare.registration import (
     Alignment,
+    MatchScores,
     align,
     best_match,
     normalised_cross_correlation,
+    plot_match,
     poisson_log_likelihood,
+    score_match,
 )
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "FrameMeasurement",
     "FringeMap",
     "FringeSet",
+    "MatchScores",
     "Particle",
     "SegmentationSettings",
     "align",
@@ -51,8 +55,10 @@ __all__ = [
     "normalised",
     "normalised_cross_correlation",
     "particle_crystallinity",
+    "plot_match",
     "poisson_log_likelihood",
     "read_image",
     "resolves_lattice",
+    "score_match",
     "track",
 ]

@@ -142,3 +142,69 @@ def best_match(candidates: list[Image], exp: Image, **kwargs) -> tuple[int, list
         raise ParameterError("no candidate frames to match")
     alignments = [align(c, exp, **kwargs) for c in candidates]
     return int(np.argmax([a.ncc for a in alignments])), alignments
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchScores:
+    """How well a simulated frame matches an experimental one after `align`: the normalised
+    cross-correlation, the transform, and, when the experiment is in counts (non-negative
+    integers), the Poisson log-likelihood per pixel of the counts given the aligned
+    simulation scaled to the same total (None otherwise)."""
+
+    ncc: float
+    rotation_deg: float
+    shift_rows_px: float
+    shift_columns_px: float
+    scale_sim_to_exp: float
+    sim_pixel_size_A: tuple[float, float]
+    exp_pixel_size_A: tuple[float, float]
+    poisson_log_likelihood_per_pixel: float | None
+
+    def to_dict(self) -> dict:
+        out = dict(vars(self))
+        if self.poisson_log_likelihood_per_pixel is None:
+            del out["poisson_log_likelihood_per_pixel"]
+        return out
+
+
+def score_match(sim: Image, exp: Image, alignment: Alignment) -> MatchScores:
+    """Scores of `alignment` (from ``align(sim, exp)``); see `MatchScores`."""
+    counts = np.asarray(exp.data, dtype=float)
+    likelihood = None
+    if np.all(counts >= 0) and np.allclose(counts, np.round(counts)):
+        expected = alignment.aligned * counts.sum() / max(alignment.aligned.sum(), 1e-300)
+        likelihood = poisson_log_likelihood(counts, np.clip(expected, 1e-12, None))
+    return MatchScores(
+        ncc=alignment.ncc,
+        rotation_deg=alignment.rotation_deg,
+        shift_rows_px=alignment.shift[0],
+        shift_columns_px=alignment.shift[1],
+        scale_sim_to_exp=sim.pixel_size / exp.pixel_size,
+        sim_pixel_size_A=sim.pixel_size_yx,
+        exp_pixel_size_A=exp.pixel_size_yx,
+        poisson_log_likelihood_per_pixel=likelihood,
+    )
+
+
+def plot_match(alignment: Alignment, exp: Image, scores: MatchScores, path) -> None:
+    """Experiment, aligned simulation and their red–green overlay side by side (PNG)."""
+    from matplotlib.figure import Figure
+
+    counts = np.asarray(exp.data, dtype=float)
+
+    def scaled(a: np.ndarray) -> np.ndarray:
+        lo, hi = np.percentile(a, [1, 99.5])
+        return np.clip((a - lo) / max(hi - lo, 1e-300), 0, 1)
+
+    fig = Figure(figsize=(12, 4.2), layout="constrained")
+    axes = fig.subplots(1, 3)
+    axes[0].imshow(counts, cmap="gray")
+    axes[0].set_title("experiment")
+    axes[1].imshow(alignment.aligned, cmap="gray")
+    axes[1].set_title(f"simulation aligned ({scores.rotation_deg:.1f}°)")
+    overlay = np.dstack([scaled(counts), scaled(alignment.aligned), np.zeros_like(counts)])
+    axes[2].imshow(overlay)
+    axes[2].set_title(f"overlay (red exp, green sim), NCC {scores.ncc:.3f}")
+    for ax in axes:
+        ax.set_axis_off()
+    fig.savefig(path, dpi=110, format="png")

@@ -190,7 +190,7 @@ class StabilitySettings:
 
     potential: Potential = Potential.EMT
     motifs: str | tuple[str, ...] = "all"
-    max_atoms: int = 2000
+    max_atoms: int = 1000
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "potential", _check_potential(self.potential))

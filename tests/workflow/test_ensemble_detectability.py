@@ -34,7 +34,7 @@ def test_sweep_members_are_the_product_of_values_and_replicas():
     sweep = parse_sweep(["md.solvent.mu_eV=1.0,1.5", "md.wall.radius=15,18"])
     grid = members(scenario, 2, sweep)
     assert len(grid) == 8
-    assert {(s.md["solvent"]["mu_eV"], s.md["wall"]["radius"], s.seed) for s, _ in grid} == {
+    assert {(s.md.solvent.mu_eV, s.md.wall.radius, s.seed) for s, _ in grid} == {  # type: ignore[union-attr]
         (mu, r, seed) for mu in (1.0, 1.5) for r in (15, 18) for seed in (1, 2)
     }
     with pytest.raises(ParameterError, match=r"table\.key"):

@@ -111,7 +111,8 @@ def test_a_bad_value_in_a_real_scenario_is_one_error_line_before_any_work(
     result = CliRunner().invoke(main, ["run", str(path), "-o", str(out)])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
     assert message in lines[0]
     assert not out.exists()
 
