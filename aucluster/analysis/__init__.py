@@ -8,7 +8,7 @@ index. Per-atom labels use OVITO's structure codes (0 other, 1 fcc, 2 hcp, 3 bcc
 
 from aucluster.analysis.classify import ParticleMotif, particle_motif
 from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF, cluster_labels, detached_atoms
-from aucluster.analysis.cna import SIGNATURES, CNAResult, Structure, adaptive_cna
+from aucluster.analysis.cna import SIGNATURES, CNABackend, CNAResult, Structure, adaptive_cna
 from aucluster.analysis.events import (
     Event,
     EventKind,
@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_BOND_CUTOFF",
     "SIGNATURES",
     "AnalysisSettings",
+    "CNABackend",
     "CNAResult",
     "Event",
     "EventKind",

@@ -17,7 +17,7 @@ an icosahedron has 2 × (5,5,5) + 10 × (4,2,2) and is labelled "other".
 
 import importlib.util
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 import numpy as np
 from ase import Atoms
@@ -98,7 +98,15 @@ class CNAResult:
         return self.structure != Structure.OTHER
 
 
-def adaptive_cna(atoms: Atoms, *, backend: str = "auto") -> CNAResult:
+class CNABackend(StrEnum):
+    """Which implementation computes the adaptive CNA (the result is the same)."""
+
+    AUTO = "auto"  # numba when installed, else NumPy
+    NUMBA = "numba"
+    NUMPY = "numpy"
+
+
+def adaptive_cna(atoms: Atoms, *, backend: CNABackend | str = CNABackend.AUTO) -> CNAResult:
     """Adaptive common-neighbour analysis of `atoms` (isolated or periodic); input unchanged.
 
     backend : "auto", "numba" or "numpy"
@@ -106,9 +114,11 @@ def adaptive_cna(atoms: Atoms, *, backend: str = "auto") -> CNAResult:
         vectorised NumPy path; "auto" takes numba when it is installed. Both give the same
         result (tested); the choice only changes the speed.
     """
-    if backend not in ("auto", "numba", "numpy"):
-        raise ParameterError(f"backend {backend!r}: use 'auto', 'numba' or 'numpy'")
-    if backend != "numpy" and (backend == "numba" or _numba_available()):
+    try:
+        backend = CNABackend(backend)
+    except ValueError:
+        raise ParameterError(f"backend {backend!r}: use 'auto', 'numba' or 'numpy'") from None
+    if backend is not CNABackend.NUMPY and (backend is CNABackend.NUMBA or _numba_available()):
         from aucluster.analysis._cna_numba import neighbours_and_signatures
 
         index14, vector14, distance14, structure, signatures, pairs = neighbours_and_signatures(

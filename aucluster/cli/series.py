@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.series_plot import plot_series
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir, write_structures
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import SUPPORTED_ELEMENTS, build_member, describe, magic_series
 from aucluster.structures.motif import SHELL_MOTIFS
+from aucluster.structures.plot import plot_series
 
 #: Columns of series.csv, units in the names.
 COLUMNS = (

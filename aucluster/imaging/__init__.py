@@ -9,6 +9,7 @@ trajectory. Settings are frozen dataclasses in microscope units (`settings`). Do
 
 from aucluster.imaging.acquisition import acquire, electrons_per_pixel
 from aucluster.imaging.adf import (
+    Outside,
     UndersampledWarning,
     background_fraction,
     cross_sections,
@@ -36,6 +37,7 @@ __all__ = [
     "Diffractogram",
     "Image",
     "ImagingSettings",
+    "Outside",
     "ProbeSettings",
     "ScanSettings",
     "Spot",

@@ -22,6 +22,7 @@ angles than independent atoms do.
 import math
 import warnings
 from dataclasses import asdict
+from enum import StrEnum
 from functools import cache
 
 import numpy as np
@@ -122,12 +123,19 @@ def _gridded_transfer(probe: ProbeSettings, shape: tuple[int, int], h: float) ->
     return transfer
 
 
+class Outside(StrEnum):
+    """What `simulate_adf` does with atoms outside the field of view."""
+
+    ERROR = "error"  # refuse the frame
+    DROP = "drop"  # leave them out, count them in the metadata
+
+
 def simulate_adf(
     atoms: Atoms,
     settings: ImagingSettings | None = None,
     *,
     centre=None,
-    outside: str = "error",
+    outside: Outside | str = Outside.ERROR,
     background: bool = True,
 ) -> Image:
     """Noise-free ADF-STEM frame of `atoms` as seen along −z: the fraction of the incident
@@ -140,8 +148,10 @@ def simulate_adf(
     background : include the liquid cell (water, graphene).
     """
     s = ImagingSettings() if settings is None else settings
-    if outside not in ("error", "drop"):
-        raise ParameterError(f"outside = {outside!r}: use 'error' or 'drop'")
+    try:
+        outside = Outside(outside)
+    except ValueError:
+        raise ParameterError(f"outside = {outside!r}: use 'error' or 'drop'") from None
     nyquist = nyquist_pixel_size(s.probe)
     if s.scan.pixel_size_A > nyquist:
         warnings.warn(
@@ -155,7 +165,7 @@ def simulate_adf(
     height, width = s.scan.field_of_view
     inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
     n_outside = int((~inside).sum())
-    if n_outside and outside == "error":
+    if n_outside and outside is Outside.ERROR:
         extent = np.ptp(atoms.positions[:, :2], axis=0)
         raise ParameterError(
             f"{n_outside} of {len(atoms)} atoms lie outside the {width:.1f} × {height:.1f} Å "

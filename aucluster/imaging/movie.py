@@ -16,7 +16,7 @@ from scipy.spatial.transform import Rotation
 
 from aucluster.errors import ParameterError
 from aucluster.imaging.acquisition import acquire
-from aucluster.imaging.adf import simulate_adf
+from aucluster.imaging.adf import Outside, simulate_adf
 from aucluster.imaging.image import Image, stack
 from aucluster.imaging.orientation import oriented
 from aucluster.imaging.settings import ImagingSettings
@@ -60,7 +60,7 @@ def simulate_movie(
         if centre is None:
             first = group[0].positions[:, :2]
             centre = 0.5 * (first.min(axis=0) + first.max(axis=0))
-        images = [simulate_adf(a, s, centre=centre, outside="drop") for a in group]
+        images = [simulate_adf(a, s, centre=centre, outside=Outside.DROP) for a in group]
         mean = np.mean([im.data for im in images], axis=0)
         frames.append(replace(images[0], data=mean))
         if progress is not None:

@@ -60,15 +60,15 @@ def test_killed_run_resumes_to_the_same_report(tmp_path):
         ('name = "x"\nkind = "party"\n', "party"),
         ('name = "x"\n[imaging]\ndose = 3\n', "dose"),
         (
-            'name = "x"\nkind = "md"\n[structure]\nbuilder = "polycrystal"\nradius_A = 10\n'
+            'name = "x"\nkind = "md"\n[structure]\nbuilder = "polycrystal"\nradius = 10\n'
             "[md]\nduration_ps = 1\n",
-            "grains",
+            "polycrystal needs [structure] grains",
         ),
         ("not toml [", "not valid TOML"),
         (
-            'name = "x"\nkind = "md"\n[structure]\nbuilder = "motif"\nmotif = "icosahedron"\n'
-            "n_atoms = 13\n[structure.cloud]\ninner_radius_A = 7\nouter_radius_A = 9\n"
-            'density_per_nm3 = 40\nsizes = "1:1"\n[md]\nduration_ps = 1\n',
+            'name = "x"\nkind = "md"\n[structure]\nbuilder = "icosahedron"\n'
+            "n_atoms = 13\n[structure.cloud]\ncloud_inner = 7\ncloud_outer = 9\n"
+            'cloud_density_per_nm3 = 40\ncloud_sizes = "1:1"\n[md]\nduration_ps = 1\n',
             "cloud too dense",
         ),
     ],
@@ -96,7 +96,8 @@ MATURATION = (WORKFLOWS / "maturation.toml").read_text()
         ("radius = 24.0", "radius = -1.0", "wall radius -1.0"),
         ("mu_eV = 1.0 ", "mu = 1.0 ", "[md.solvent]: unknown key 'mu' (did you mean 'mu_eV'?)"),
         ("shape_px = [320, 320]", "shape_px = 320", "[imaging] shape_px = 320: must be a list"),
-        ("core_radius_A = 10.0", "core_radius = 10.0", "did you mean 'core_radius_A'"),
+        ("core_radius = 10.0", "core_radus = 10.0", "did you mean 'core_radius'"),
+        ('builder = "core-shell"', 'builder = "core-shel"', "(did you mean 'core-shell'?)"),
         ("doses_e_per_A2 = [1", 'doses_e_per_A2 = ["high", 1', "doses_e_per_A2[0] = 'high'"),
     ],
 )
