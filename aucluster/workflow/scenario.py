@@ -122,12 +122,6 @@ class Scenario:
             **{t: copy.deepcopy(dict(self.tables.get(t, {}))) for t in TABLES},
         }
 
-    def with_seed(self, seed: int) -> "Scenario":
-        data = self.to_dict()
-        smoke = data.pop("smoke")
-        data["seed"] = int(seed)
-        return scenario_from_dict(data, smoke_merged=smoke)
-
     @property
     def orientation_seed(self) -> int:
         """Seed of the movie's particle orientation."""
