@@ -58,6 +58,11 @@ class ScenarioKind(StrEnum):
 
 TABLES = ("structure", "md", "imaging", "analysis", "detectability", "stability")
 TOP_KEYS = ("name", "description", "kind", "seed", *TABLES)
+#: Tables a scenario of each kind must not have (they would be silently unused).
+_FOREIGN = {
+    ScenarioKind.MD: ("stability",),
+    ScenarioKind.STABILITY: ("structure", "md", "imaging", "analysis", "detectability"),
+}
 
 _SCAN, _ACQUISITION = ScanSettings(), AcquisitionSettings()
 
@@ -169,6 +174,10 @@ def scenario_from_dict(
     kind = convert(data.get("kind", "md"), ScenarioKind, "", "kind")
     seed = convert(data.get("seed", 0), int, "", "seed")
     given = {t: _table(data, t) for t in TABLES}
+    foreign = _FOREIGN[kind]
+    for table in foreign:
+        if given[table]:
+            raise ParameterError(f"[{table}] does not apply to a kind = {str(kind)!r} scenario")
     imaging = from_table(MovieSettings, given["imaging"], "imaging")
     analysis = from_table(AnalysisSettings, given["analysis"], "analysis")
     structure = md = stability = None

@@ -58,6 +58,7 @@ def test_killed_run_resumes_to_the_same_report(tmp_path):
         ('name = "x"\nkind = "md"\ncolour = 1\n', "colour"),
         ('name = "x"\nkind = "md"\n[smoke.imagin]\ndose_e_per_A2 = 3\n', "'imagin'"),
         ('name = "x"\nkind = "party"\n', "party"),
+        ('name = "x"\nkind = "stability"\n[md]\nduration_ps = 1\n', "[md] does not apply"),
         ('name = "x"\n[imaging]\ndose = 3\n', "dose"),
         (
             'name = "x"\nkind = "md"\n[structure]\nbuilder = "polycrystal"\nradius = 10\n'
