@@ -7,6 +7,7 @@ from typing import Any
 import click
 import numpy as np
 
+from aucluster.cli.options import MDProgress
 from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, load_settings, parse_program, resume_md, run_md
 from aucluster.md.rundir import read_run_json
@@ -68,28 +69,9 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
     return settings
 
 
-class _Progress:
-    """Progress bar fed by an MD observer; it appears with the first step, so a run refused
-    at the start prints only its error line."""
-
-    def __init__(self, label: str, total: int, interval: int) -> None:
-        self.label, self.total, self.interval = label, total, interval
-        self.bar: Any = None
-
-    def __call__(self, atoms, step: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=self.total, label=self.label)
-            self.bar.__enter__()
-        self.bar.update(self.interval)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
 def _with_progress(label: str, settings: MDSettings, start):
     """Call `start(observers)` with a progress-bar observer, closing the bar however it ends."""
-    progress = _Progress(label, settings.total_steps, settings.sample_interval)
+    progress = MDProgress(label, settings.total_steps, settings.sample_interval)
     try:
         return start([(progress, settings.sample_interval)])
     finally:

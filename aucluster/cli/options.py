@@ -1,4 +1,6 @@
-"""Click options more than one command takes, defined once."""
+"""Click options (and the MD progress bar) more than one command uses, defined once."""
+
+from typing import Any
 
 import click
 
@@ -25,3 +27,22 @@ def index_option(default: str, what: str):
         show_default=True,
         help=f"{what}, ASE syntax (':' all, '-1' last, '0:100:5').",
     )
+
+
+class MDProgress:
+    """Progress bar fed by an MD observer; it appears with the first step, so a run refused
+    at the start prints only its error line."""
+
+    def __init__(self, label: str, total: int, interval: int) -> None:
+        self.label, self.total, self.interval = label, total, interval
+        self.bar: Any = None
+
+    def __call__(self, atoms, step: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.total, label=self.label)
+            self.bar.__enter__()
+        self.bar.update(self.interval)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.md import _Progress
-from aucluster.cli.options import scheduler_option, workers_option
+from aucluster.cli.options import MDProgress, scheduler_option, workers_option
 from aucluster.workflow import load_scenario, run_ensemble, run_scenario
 from aucluster.workflow.ensemble import parse_sweep
 
@@ -69,7 +68,7 @@ def run(
     progress = None
     if scenario.md is not None:
         settings = scenario.md
-        progress = _Progress("md", settings.total_steps, settings.sample_interval)
+        progress = MDProgress("md", settings.total_steps, settings.sample_interval)
         observers = [(progress, settings.sample_interval)]
     try:
         result = run_scenario(
