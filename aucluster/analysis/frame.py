@@ -8,6 +8,12 @@ from ase import Atoms
 from aucluster.analysis.classify import ParticleMotif, particle_motif
 from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF
 from aucluster.analysis.cna import CNAResult, Structure, adaptive_cna
+from aucluster.analysis.exchange import (
+    DEFAULT_DETACH_RADIUS,
+    DEFAULT_DWELL_PS,
+    DEFAULT_MIN_COALESCENCE_ATOMS,
+    check_exchange_parameters,
+)
 from aucluster.analysis.faults import FaultKind, PlanarFault, planar_faults
 from aucluster.analysis.grains import (
     DEFAULT_MAX_MISORIENTATION_DEG,
@@ -15,6 +21,11 @@ from aucluster.analysis.grains import (
     Grains,
     check_grain_parameters,
     segment_grains,
+)
+from aucluster.analysis.inherent import (
+    DEFAULT_QUENCH_FMAX,
+    DEFAULT_QUENCH_MAX_STEPS,
+    LabelMode,
 )
 from aucluster.analysis.orientation import (
     DEFAULT_RMSD_MAX,
@@ -40,13 +51,25 @@ def check_lindemann_window(lindemann_window: int) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class AnalysisSettings:
-    """Knobs of the frame analysis (defaults for Au; see each module for the rules)."""
+    """Knobs of the analysis (defaults for Au; see each module for the rules).
 
-    bond_cutoff: float = DEFAULT_BOND_CUTOFF  # [Å] particle / cloud connectivity
+    `labels` says which positions the structural labels are computed on (`inherent`);
+    `bond_cutoff` is both the particle / cloud connectivity and r_in of the exchange,
+    `detach_radius` its r_out (`exchange`)."""
+
+    bond_cutoff: float = DEFAULT_BOND_CUTOFF  # [Å] particle / cloud connectivity, r_in
     rmsd_max: float = DEFAULT_RMSD_MAX  # PTM RMSD cutoff (dimensionless)
     max_misorientation_deg: float = DEFAULT_MAX_MISORIENTATION_DEG
     min_grain_size: int = DEFAULT_MIN_GRAIN_SIZE  # [atoms]
     lindemann_window: int = DEFAULT_LINDEMANN_WINDOW  # [frames] per block; 0 = off
+    labels: LabelMode = LabelMode.QUENCHED
+    quench_fmax_eV_per_A: float = DEFAULT_QUENCH_FMAX
+    quench_max_steps: int = DEFAULT_QUENCH_MAX_STEPS
+    average_window: int = 5  # [frames] for labels = averaged
+    detach_radius: float = DEFAULT_DETACH_RADIUS  # [Å] r_out
+    dwell_ps: float = DEFAULT_DWELL_PS
+    min_coalescence_atoms: int = DEFAULT_MIN_COALESCENCE_ATOMS
+    rate_window_ps: float = 20.0  # [ps] windows of rates.csv
 
     def __post_init__(self) -> None:
         if not self.bond_cutoff > 0:
@@ -54,6 +77,20 @@ class AnalysisSettings:
         check_rmsd_max(self.rmsd_max)
         check_grain_parameters(self.max_misorientation_deg, self.min_grain_size)
         check_lindemann_window(self.lindemann_window)
+        object.__setattr__(self, "labels", LabelMode(self.labels))
+        if not self.quench_fmax_eV_per_A > 0:
+            raise ParameterError(
+                f"quench_fmax_eV_per_A = {self.quench_fmax_eV_per_A!r}: must be positive"
+            )
+        if int(self.quench_max_steps) != self.quench_max_steps or self.quench_max_steps < 0:
+            raise ParameterError(f"quench_max_steps = {self.quench_max_steps!r}: an integer ≥ 0")
+        if int(self.average_window) != self.average_window or self.average_window < 1:
+            raise ParameterError(f"average_window = {self.average_window!r}: an integer ≥ 1")
+        check_exchange_parameters(
+            self.bond_cutoff, self.detach_radius, self.dwell_ps, self.min_coalescence_atoms
+        )
+        if not self.rate_window_ps > 0:
+            raise ParameterError(f"rate_window_ps = {self.rate_window_ps!r}: must be positive")
 
 
 @dataclass(frozen=True)
@@ -78,6 +115,7 @@ class FrameAnalysis:
             "n_atoms": len(s),
             "n_particle": n_particle,
             "crystalline_fraction": float(self.cna.crystalline[particle].sum() / n_particle),
+            "crystalline_fraction_interior": self.interior_crystalline_fraction,
             "n_fcc": int((s == Structure.FCC).sum()),
             "n_hcp": int((s == Structure.HCP).sum()),
             "n_bcc": int((s == Structure.BCC).sum()),
@@ -102,6 +140,15 @@ class FrameAnalysis:
             "shell_thickness_A": seg.shell_thickness,
             "motif": str(self.motif),
         }
+
+    @property
+    def interior_crystalline_fraction(self) -> float:
+        """Crystalline (CNA fcc/hcp/bcc/ico) atoms over the particle's non-surface atoms, whose
+        ceiling does not fall with size as the all-atom fraction's does (NaN without any)."""
+        seg = self.segmentation
+        interior = seg.particle & (seg.region != Region.SURFACE)
+        n = int(interior.sum())
+        return float(self.cna.crystalline[interior].sum() / n) if n else float("nan")
 
     def per_atom(self) -> dict[str, np.ndarray]:
         """Per-atom arrays for extxyz / OVITO: cna, grain, region, five_fold."""

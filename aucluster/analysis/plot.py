@@ -23,6 +23,7 @@ def plot_timeseries(rows: Sequence[dict], path: Path, *, title: str) -> None:
     axes = fig.subplots(4, 1, sharex=True)
     order, regions, exchange, melt = axes
     order.plot(x, col("crystalline_fraction"), label="crystalline fraction (CNA)")
+    order.plot(x, col("crystalline_fraction_interior"), label="… of the interior (no surface)")
     order.plot(x, col("largest_grain_share"), label="largest grain share")
     order.set_ylim(-0.02, 1.02)
     order.set_ylabel("fraction")

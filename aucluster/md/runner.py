@@ -23,7 +23,6 @@ from ase.md.velocitydistribution import Stationary, ZeroRotation
 from aucluster.errors import ParameterError
 from aucluster.md import rundir
 from aucluster.md.settings import Ensemble, MDSettings, settings_from_dict
-from aucluster.potentials import make_calculator
 from aucluster.store.files import write_json
 from aucluster.store.provenance import provenance_record
 from aucluster.structures.geometry import lacks_box
@@ -161,9 +160,7 @@ class _Run:
         every checkpoint, in uninterrupted and resumed runs alike: neighbour lists and the
         noise generator start afresh at the same steps, so both runs stay identical."""
         s = self.settings
-        self.atoms.calc = make_calculator(
-            s.potential, self.elements, solvent=s.solvent, wall=s.wall
-        )
+        self.atoms.calc = s.hamiltonian.calculator(self.elements)
         self.dyn = make_integrator(self.atoms, s, self.step)
         self.dyn.attach(self._after_step, interval=1)
 

@@ -10,7 +10,7 @@ from typing import Any
 from aucluster.config import convert, from_table
 from aucluster.errors import ParameterError
 from aucluster.md.programs import TemperatureProgram, constant
-from aucluster.potentials import Potential, SolventParameters, WallParameters
+from aucluster.potentials import Hamiltonian, Potential, SolventParameters, WallParameters
 
 
 class Ensemble(StrEnum):
@@ -90,6 +90,11 @@ class MDSettings:
             )
         if not self.max_force_eV_per_A > 0:
             raise ParameterError(f"max_force {self.max_force_eV_per_A!r} eV/Å: must be positive")
+
+    @property
+    def hamiltonian(self) -> Hamiltonian:
+        """The potential, solvent and wall the atoms move on."""
+        return Hamiltonian(potential=self.potential, solvent=self.solvent, wall=self.wall)
 
     @property
     def total_steps(self) -> int:

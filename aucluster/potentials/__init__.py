@@ -1,5 +1,7 @@
 """Calculators: asap3 EMT (default) and Gupta, the implicit solvent, the wall, and their sum."""
 
+from dataclasses import dataclass, field
+
 from aucluster.potentials.terms import (
     ImplicitSolvent,
     SolventParameters,
@@ -12,6 +14,20 @@ from aucluster.potentials.total import (
     TotalCalculator,
     make_potential,
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hamiltonian:
+    """What an MD run's atoms move on: the potential, the implicit solvent and the wall (the
+    fields of the same names in `aucluster.md.MDSettings`)."""
+
+    potential: Potential = Potential.EMT
+    solvent: SolventParameters = field(default_factory=SolventParameters)
+    wall: WallParameters | None = None
+
+    def calculator(self, elements):
+        """A new calculator for atoms of these `elements` (`make_calculator`)."""
+        return make_calculator(self.potential, elements, solvent=self.solvent, wall=self.wall)
 
 
 def make_calculator(
@@ -36,6 +52,7 @@ def make_calculator(
 
 __all__ = [
     "BALETTO_AU_GUPTA",
+    "Hamiltonian",
     "ImplicitSolvent",
     "Potential",
     "SolventParameters",

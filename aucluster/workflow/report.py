@@ -105,20 +105,26 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _rate(r) -> str:
+    return f"{r.per_ps:.3g} [{r.ci_low_per_ps:.3g}, {r.ci_high_per_ps:.3g}] ({r.n_events})"
+
+
 def _summary_rows(s: RunSummary) -> list[list]:
     """Key numbers of an md run, as (quantity, value) rows."""
     if s.first_coalescence_ps is None:
         bridge = "none"
     else:
-        done = s.first_coalescence_completed_ps
-        bridge = f"{s.first_coalescence_ps:g} ps (contact)" + (
-            f", completed {done:g} ps" if done is not None else ", not completed"
-        )
+        bridge = f"{s.first_coalescence_ps:g} ps (contact), {s.first_coalescence_outcome}"
     return [
         ["frames (time)", f"{s.n_frames} ({s.time_first_ps:g}–{s.time_last_ps:g} ps)"],
         [
-            "crystalline fraction, first → last",
+            "crystalline fraction of the particle, first → last",
             f"{s.crystalline_fraction_first:.3f} → {s.crystalline_fraction_last:.3f}",
+        ],
+        [
+            "crystalline fraction of its interior (surface excluded), first → last",
+            f"{s.interior_crystalline_fraction_first:.3f} → "
+            f"{s.interior_crystalline_fraction_last:.3f}",
         ],
         ["grains (CNA + PTM), first → last", f"{s.grains_first} → {s.grains_last}"],
         ["motif, first → last", f"{s.motif_first} → {s.motif_last}"],
@@ -127,8 +133,10 @@ def _summary_rows(s: RunSummary) -> list[list]:
             "atoms detached / in expelled clusters of ≥ 2 / attached",
             f"{s.detached_atoms} / {s.expelled_atoms} / {s.attached_atoms}",
         ],
+        ["detach rate [1/ps], 95 % CI (events)", _rate(s.detach_rate)],
+        ["attach rate [1/ps], 95 % CI (events)", _rate(s.attach_rate)],
         ["out-and-in exchange (both directions seen)", "yes" if s.exchange else "no"],
-        ["first coalescence (bridge)", bridge],
+        ["first coalescence (cluster ≥ 13 atoms)", bridge],
         [
             "ends as a single crystal (motif single-fcc)",
             "yes" if s.ends_single_crystal else "no",
@@ -159,6 +167,14 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
             ],
         ),
         Heading("Structure (ground truth: adaptive CNA)"),
+        Paragraph(
+            f"Structural labels on each frame's {scenario.analysis.labels} structure "
+            "(`aucluster.analysis.inherent`); exchange with hysteresis "
+            f"(r_in {scenario.analysis.bond_cutoff:g} Å, r_out "
+            f"{scenario.analysis.detach_radius:g} Å) and a dwell of "
+            f"{scenario.analysis.dwell_ps:g} ps (`aucluster.analysis.exchange`); rates per "
+            "window and site in `analysis/rates.csv`."
+        ),
         Picture(rd.SNAPSHOTS_PNG, "First, middle and last frame, atoms coloured by CNA"),
         Table(["quantity", "value"], _summary_rows(summary)),
         Picture(

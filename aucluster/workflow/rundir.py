@@ -6,7 +6,8 @@ Run directory::
     scenario.json             the scenario as run (smoke merged, seed)
     initial.extxyz            starting structure
     md/                       MD run directory (trajectory.traj, log.csv, run.json, ...)
-    analysis/frames.csv, events.csv, timeseries.png, snapshots.extxyz
+    analysis/frames.csv, events.csv, rates.csv, twins.csv, necks.csv, timeseries.png,
+                              snapshots.extxyz (the labelled frames the report draws)
     movie.tif, movie.gif      simulated ADF-STEM movie at the scenario's dose
     measurements.csv, .png    the paper's measurements on the simulated movie
     detectability.csv         FFT verdict against CNA (scenarios with [detectability])
@@ -31,6 +32,7 @@ MD_DIR = "md"
 ANALYSIS_DIR = "analysis"
 FRAMES_CSV = f"{ANALYSIS_DIR}/frames.csv"
 EVENTS_CSV = f"{ANALYSIS_DIR}/events.csv"
+RATES_CSV = f"{ANALYSIS_DIR}/rates.csv"
 TIMESERIES_PNG = f"{ANALYSIS_DIR}/timeseries.png"
 #: The frames the report's snapshot figure shows, with their per-atom CNA codes (``cna``).
 SNAPSHOT_FRAMES = f"{ANALYSIS_DIR}/snapshots.extxyz"

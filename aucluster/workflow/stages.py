@@ -8,7 +8,7 @@ from pathlib import Path
 from ase import Atoms
 
 from aucluster.analysis import analyze_trajectory
-from aucluster.analysis.output import write_events_csv, write_frames_csv
+from aucluster.analysis.output import write_tables
 from aucluster.analysis.plot import plot_timeseries
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.imaging import simulate_movie, write_animation, write_tiff
@@ -75,12 +75,15 @@ def analysis_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]
             frame.info["time_ps"] = atoms.info.get("time_ps", index)
             snapshots.append(frame)
 
-    # the Lindemann index is NaN while no block is full
-    result = analyze_trajectory(frames, scenario.analysis, on_frame=keep_snapshot)
+    assert scenario.md is not None
+    # labels on each frame's inherent structure, quenched on the run's own Hamiltonian; the
+    # Lindemann index is NaN while no block is full
+    result = analyze_trajectory(
+        frames, scenario.analysis, hamiltonian=scenario.md.hamiltonian, on_frame=keep_snapshot
+    )
     make_output_dir(out / rd.ANALYSIS_DIR)
     paths = [
-        write_frames_csv(result, out / rd.FRAMES_CSV),
-        write_events_csv(result, out / rd.EVENTS_CSV),
+        *write_tables(result, out / rd.ANALYSIS_DIR),
         write_structures(out / rd.SNAPSHOT_FRAMES, snapshots),
     ]
     with atomic_output(out / rd.TIMESERIES_PNG) as tmp:

@@ -40,6 +40,16 @@ class LargestParticle:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Rate:
+    """Events per ps over a span, with its 95 % Poisson interval."""
+
+    n_events: int
+    per_ps: float
+    ci_low_per_ps: float
+    ci_high_per_ps: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunSummary:
     """Key results of an md run (first and last analysed frame, exchange, the movie)."""
 
@@ -48,6 +58,8 @@ class RunSummary:
     time_last_ps: float
     crystalline_fraction_first: float
     crystalline_fraction_last: float
+    interior_crystalline_fraction_first: float
+    interior_crystalline_fraction_last: float
     grains_first: int
     grains_last: int
     motif_first: str
@@ -61,7 +73,10 @@ class RunSummary:
     attached_atoms: int
     coalescence_atoms: int
     first_coalescence_ps: float | None
-    first_coalescence_completed_ps: float | None
+    first_coalescence_outcome: str | None
+    #: whole-run detach and attach rates [1/ps] with their 95 % Poisson intervals
+    detach_rate: "Rate"
+    attach_rate: "Rate"
     fft_against_cna: tuple[FFTAgainstCNA, ...]
     last_particle: LargestParticle | None
 
@@ -93,6 +108,21 @@ def _largest_per_frame(measured: list[dict]) -> dict[int, dict]:
     return largest
 
 
+def _whole_run_rates(rows: list[dict]) -> dict[str, Rate]:
+    """The rates of the longest window (the whole run) of each kind, all sites."""
+    out: dict[str, Rate] = {}
+    for kind in (EventKind.DETACH, EventKind.ATTACH):
+        mine = [r for r in rows if r["kind"] == kind and r["site_class"] == "all"]
+        r = max(mine, key=lambda r: float(r["window_end_ps"]) - float(r["window_start_ps"]))
+        out[kind] = Rate(
+            n_events=int(r["n_events"]),
+            per_ps=float(r["rate_per_ps"]),
+            ci_low_per_ps=float(r["rate_ci_low_per_ps"]),
+            ci_high_per_ps=float(r["rate_ci_high_per_ps"]),
+        )
+    return out
+
+
 def summarise_run(run_dir: str | Path) -> RunSummary:
     """Summary of the md run in `run_dir` (analysis and measurements done)."""
     out = Path(run_dir)
@@ -106,7 +136,7 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
         return sum(int(e["n_atoms"]) for e in events if e["kind"] == kind)
 
     coalescence = [e for e in events if e["kind"] == EventKind.COALESCENCE]
-    completed = int(coalescence[0]["completed_frame"]) if coalescence else -1
+    whole = _whole_run_rates(read_csv(out / rd.RATES_CSV))
     largest = _largest_per_frame(measured)
     k = snapshots_per_frame(scenario, len(frames))
     comparison = tuple(
@@ -128,6 +158,8 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
         time_last_ps=float(last["time_ps"]),
         crystalline_fraction_first=float(first["crystalline_fraction"]),
         crystalline_fraction_last=float(last["crystalline_fraction"]),
+        interior_crystalline_fraction_first=float(first["crystalline_fraction_interior"]),
+        interior_crystalline_fraction_last=float(last["crystalline_fraction_interior"]),
         grains_first=int(first["n_grains"]),
         grains_last=int(last["n_grains"]),
         motif_first=first["motif"],
@@ -139,9 +171,9 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
         attached_atoms=atoms_of(EventKind.ATTACH),
         coalescence_atoms=atoms_of(EventKind.COALESCENCE),
         first_coalescence_ps=float(coalescence[0]["time_ps"]) if coalescence else None,
-        first_coalescence_completed_ps=(
-            float(frames[completed]["time_ps"]) if completed >= 0 else None
-        ),
+        first_coalescence_outcome=coalescence[0]["outcome"] if coalescence else None,
+        detach_rate=whole[EventKind.DETACH],
+        attach_rate=whole[EventKind.ATTACH],
         fft_against_cna=comparison,
         last_particle=(
             None
@@ -155,4 +187,11 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
     )
 
 
-__all__ = ["FFTAgainstCNA", "LargestParticle", "RunSummary", "read_run_scenario", "summarise_run"]
+__all__ = [
+    "FFTAgainstCNA",
+    "LargestParticle",
+    "Rate",
+    "RunSummary",
+    "read_run_scenario",
+    "summarise_run",
+]

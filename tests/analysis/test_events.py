@@ -1,114 +1,151 @@
-"""Exchange events on a scripted trajectory, shape anisotropy and the Lindemann index."""
+"""Exchange events with hysteresis on a scripted trajectory, rates, and the Lindemann index."""
 
 import numpy as np
 import pytest
 from ase import Atoms
 
-from aucluster.analysis import (
-    AnalysisSettings,
-    EventKind,
-    analyze_trajectory,
-    cluster_labels,
-    exchange_events,
-    lindemann_index,
-    shape_anisotropy,
-)
+from aucluster.analysis import AnalysisSettings, EventKind, analyze_trajectory, lindemann_index
 from aucluster.errors import ParameterError
-from aucluster.structures import build_fcc_sphere, build_icosahedron, in_vacuum_box
+from aucluster.structures import build_icosahedron
 
 FAR = np.array([40.0, 0.0, 0.0])  # [Å] well outside any bond
+DT = 0.5  # [ps] between scripted frames
+LANDING = 2.6  # [Å] beyond the outermost atom: one bond, not an overlap
+
+
+def _outermost(positions: np.ndarray, direction) -> tuple[int, np.ndarray]:
+    u = np.asarray(direction, dtype=float) / np.linalg.norm(direction)
+    i = int(np.argmax(positions @ u))
+    return i, u
 
 
 def _scripted_trajectory() -> tuple[list[Atoms], dict]:
-    """147-atom icosahedron, a monomer and a 13-atom icosahedron far away, then:
-    1: one surface atom leaves; 2: it comes back; 3: the 13-atom cluster touches the particle;
-    4: particle and cluster have become one compact sphere; 5: a surface trimer leaves."""
+    """Ih147 with, far away, a monomer, a dimer and an Ih13; frames 0.5 ps apart:
+    2–3: surface atom A is out 8 Å, back at 4 (1 ps: shorter than the 2 ps dwell);
+    3: surface atom B leaves for good; 5: the monomer lands; 6: the dimer lands;
+    7: the Ih13 lands; 8: a surface trio leaves together for good; frames to 12 (6 ps)."""
     particle = build_icosahedron(4)
     particle.positions -= particle.positions.mean(axis=0)
-    small = build_icosahedron(2)
-    small.positions -= small.positions.mean(axis=0)
-    n_p, n_s = len(particle), len(small)
-    monomer = n_p + n_s
-    radius = np.linalg.norm(particle.positions, axis=1)
-    leaver = int(np.argmax(radius))
-    base = np.vstack([particle.positions, small.positions + FAR, [-FAR]])
-    frames = [base.copy()]
-    f1 = base.copy()
-    f1[leaver] = [0.0, 0.0, -30.0]
-    frames += [f1, base.copy()]
-    touching = base.copy()
-    # Put the small cluster's nearest atom one bond (2.8 Å) beyond the particle's surface.
-    direction = np.array([1.0, 0.0, 0.0])
-    reach = (particle.positions @ direction).max() + 2.8 - (small.positions @ -direction).max()
-    touching[n_p:monomer] = small.positions + reach * direction
-    frames.append(touching)
-    compact = build_fcc_sphere(9.0).positions
-    compact = compact[np.argsort(np.linalg.norm(compact - compact.mean(axis=0), axis=1))]
-    merged = base.copy()
-    merged[:monomer] = compact[:monomer] - compact[:monomer].mean(axis=0)
-    frames.append(merged)
-    expelled = merged.copy()
-    trio = np.argsort(-np.linalg.norm(merged[:monomer], axis=1))[:1]
-    nearest = np.argsort(np.linalg.norm(merged[:monomer] - merged[trio[0]], axis=1))[:3]
-    expelled[nearest] += [0.0, 30.0, 0.0]
-    frames.append(expelled)
-    atoms = [in_vacuum_box(Atoms("Au" * len(p), positions=p), 15.0) for p in frames]
-    for i, a in enumerate(atoms):
-        a.positions = frames[i] + 60.0  # same box offset for every frame
-        a.cell = np.eye(3) * 150.0
+    p = particle.positions
+    small = build_icosahedron(2).positions
+    small -= small.mean(axis=0)
+    n_p, n_s = len(p), len(small)
+    monomer, dimer = n_p + n_s, (n_p + n_s + 1, n_p + n_s + 2)
+    base = np.vstack([p, small + FAR, [-FAR], [[0, 40.0, 0], [0, 42.8, 0]]])
+    a, ua = _outermost(p, [0, 0, 1])
+    b, ub = _outermost(p, [0, 0, -1])
+    trio_seed, ut = _outermost(p, [1, 1, 1])
+    trio = tuple(sorted(int(i) for i in np.argsort(np.linalg.norm(p - p[trio_seed], axis=1))[:3]))
+    m_site, um = _outermost(p, [0, 1, 0])
+    d_site, ud = _outermost(p, [0, -1, 0])
+    _, us = _outermost(p, [-1, 0, 0])
+    frames = []
+    for k in range(13):
+        f = base.copy()
+        if k in (2, 3):
+            f[a] = p[a] + 8.0 * ua
+        if k >= 3:
+            f[b] = p[b] + 30.0 * ub
+        if k >= 5:
+            f[monomer] = p[m_site] + LANDING * um
+        if k >= 6:
+            f[dimer[0]] = p[d_site] + LANDING * ud
+            f[dimer[1]] = p[d_site] + (LANDING + 2.8) * ud
+        if k >= 7:
+            reach = (p @ us).max() + LANDING - (small @ -us).max()
+            f[n_p:monomer] = small + reach * us
+        if k >= 8:
+            f[list(trio)] += 30.0 * ut
+        frames.append(f)
+    atoms = []
+    for k, f in enumerate(frames):
+        frame = Atoms("Au" * len(f), positions=f + 60.0, cell=np.eye(3) * 150.0)
+        frame.info["time_ps"] = k * DT
+        atoms.append(frame)
     truth = {
-        "leaver": leaver,
+        "a": a,
+        "b": b,
+        "monomer": monomer,
+        "dimer": dimer,
         "small": tuple(range(n_p, monomer)),
-        "trio": tuple(sorted(int(i) for i in nearest)),
+        "trio": trio,
     }
     return atoms, truth
 
 
+INSTANT = AnalysisSettings(lindemann_window=0, labels="instantaneous")
+
+
 def test_scripted_trajectory_gives_exactly_its_events():
     frames, truth = _scripted_trajectory()
-    clusters = [cluster_labels(f) for f in frames]
-    kappa2 = [shape_anisotropy(f.positions[c == 0]) for f, c in zip(frames, clusters, strict=True)]
-    events = exchange_events(clusters, kappa2)
-    seen = {(e.frame, e.kind, e.atoms, e.completed_frame) for e in events}
+    result = analyze_trajectory(frames, INSTANT)
+    seen = {(e.frame, e.kind, e.atoms) for e in result.events}
     expected = {
-        (1, EventKind.DETACH, (truth["leaver"],), -1),
-        (2, EventKind.ATTACH, (truth["leaver"],), -1),
-        (3, EventKind.COALESCENCE, truth["small"], 4),
-        (5, EventKind.EXPEL, truth["trio"], -1),
+        (3, EventKind.DETACH, (truth["b"],)),
+        (5, EventKind.ATTACH, (truth["monomer"],)),
+        (6, EventKind.ATTACH, (truth["dimer"][0],)),
+        (6, EventKind.ATTACH, (truth["dimer"][1],)),
+        (7, EventKind.COALESCENCE, truth["small"]),
+        (8, EventKind.EXPEL, truth["trio"]),
     }
-    expected |= {(3, EventKind.ATTACH, (a,), -1) for a in truth["small"]}
-    expected |= {(5, EventKind.DETACH, (a,), -1) for a in truth["trio"]}
+    expected |= {(7, EventKind.ATTACH, (a,)) for a in truth["small"]}
+    expected |= {(8, EventKind.DETACH, (a,)) for a in truth["trio"]}
+    # A's 1 ps excursion is no event; the dimer landing is two attaches, not a coalescence
     assert seen == expected
+    sites = {e.atoms[0]: e.site_coordination for e in result.events if e.kind == "detach"}
+    assert sites[truth["b"]] == 6  # a vertex of the icosahedron: six neighbours
 
 
-def test_trajectory_table_counts_the_events_per_frame():
+def test_a_shorter_dwell_counts_the_excursion():
     frames, truth = _scripted_trajectory()
-    result = analyze_trajectory(frames, AnalysisSettings(lindemann_window=0))
-    rows = result.rows
-    assert [r["n_detached"] for r in rows] == [0, 1, 0, 0, 0, 3]
-    assert [r["n_attached"] for r in rows] == [0, 0, 1, len(truth["small"]), 0, 0]
-    assert [r["n_coalescence_contacts"] for r in rows] == [0, 0, 0, 1, 0, 0]
-    assert [r["n_coalescence_completed"] for r in rows] == [0, 0, 0, 0, 1, 0]
-    assert [r["n_expelled_clusters"] for r in rows] == [0, 0, 0, 0, 0, 1]
-    assert [r["n_monomers"] for r in rows] == [1, 2, 1, 1, 1, 1]
+    short = AnalysisSettings(lindemann_window=0, labels="instantaneous", dwell_ps=0.5)
+    kinds = {
+        (e.frame, e.kind)
+        for e in analyze_trajectory(frames, short).events
+        if e.atoms == (truth["a"],)
+    }
+    assert kinds == {(2, EventKind.DETACH), (4, EventKind.ATTACH)}
+
+
+def test_events_do_not_depend_on_the_sampling_interval():
+    frames, _ = _scripted_trajectory()
+    every = analyze_trajectory(frames, INSTANT).events
+    second = analyze_trajectory(frames[::2], INSTANT).events
+    count = lambda events, kind: sum(e.kind == kind for e in events)  # noqa: E731
+    for kind in (EventKind.DETACH, EventKind.ATTACH, EventKind.EXPEL, EventKind.COALESCENCE):
+        assert count(every, kind) == count(second, kind), kind
+
+
+def test_trajectory_table_counts_the_events_and_the_cloud():
+    frames, _ = _scripted_trajectory()
+    rows = analyze_trajectory(frames, INSTANT).rows
+    assert [r["n_detached"] for r in rows][:9] == [0, 0, 0, 1, 0, 0, 0, 0, 3]
+    assert [r["n_attached"] for r in rows][:9] == [0, 0, 0, 0, 0, 1, 2, 13, 0]
+    assert [r["n_coalescence_contacts"] for r in rows][:9] == [0] * 7 + [1, 0]
+    assert [r["n_expelled_clusters"] for r in rows][:9] == [0] * 8 + [1]
+    # the cloud: monomer, dimer, Ih13 at first; A out at 2–3, B gone from 3, trio from 8
+    assert [r["n_cloud_monomers"] for r in rows][:9] == [1, 1, 2, 3, 2, 1, 1, 1, 1]
+    assert [r["n_cloud_dimers"] for r in rows][:7] == [1, 1, 1, 1, 1, 1, 0]
+    assert [r["n_cloud_clusters_13_plus"] for r in rows][6:9] == [1, 0, 0]
+    assert rows[8]["n_cloud_trimers"] == 1
+
+
+def test_rates_come_with_poisson_intervals():
+    frames, _ = _scripted_trajectory()
+    result = analyze_trajectory(frames, INSTANT)
+    whole = [r for r in result.rates if r["site_class"] == "all" and r["kind"] == "detach"]
+    (row,) = whole  # 6 ps < one 20 ps window: the whole run only
+    assert row["n_events"] == 4
+    assert row["rate_per_ps"] == pytest.approx(4 / 6.0)
+    # exact (Garwood, Biometrika 28, 437 (1936)) 95 % interval for 4 counts: [1.0899, 10.2416]
+    assert row["rate_ci_low_per_ps"] * 6.0 == pytest.approx(1.0899, abs=1e-3)
+    assert row["rate_ci_high_per_ps"] * 6.0 == pytest.approx(10.2416, abs=1e-3)
 
 
 def test_frames_of_different_sizes_are_refused():
     frames, _ = _scripted_trajectory()
     with pytest.raises(ParameterError, match="same atoms"):
-        analyze_trajectory([frames[0], frames[1][:-1]], AnalysisSettings(lindemann_window=0))
-
-
-# Exact shape facts: κ² = 1 for points on a line, 1/4 for a regular planar polygon (two
-# equal eigenvalues, one zero), 0 for the vertices of a cube.
-def test_shape_anisotropy_exact_values():
-    line = np.outer(np.arange(5.0), [1.0, 2.0, 3.0])
-    angles = np.linspace(0, 2 * np.pi, 7)[:-1]
-    hexagon = np.stack([np.cos(angles), np.sin(angles), np.zeros(6)], axis=1)
-    cube = np.array([[x, y, z] for x in (0, 1) for y in (0, 1) for z in (0, 1)], float)
-    assert shape_anisotropy(line) == pytest.approx(1.0)
-    assert shape_anisotropy(hexagon) == pytest.approx(0.25)
-    assert shape_anisotropy(cube) == pytest.approx(0.0, abs=1e-12)
+        analyze_trajectory([frames[0], frames[1][:-1]], INSTANT)
 
 
 def test_lindemann_index_exact_for_a_breathing_pair():
