@@ -20,7 +20,7 @@ from aucluster.analysis import AnalysisSettings, adaptive_cna, analyze_trajector
 from aucluster.analysis.clusters import cluster_labels
 from aucluster.md import MDSettings, constant, run_md
 from aucluster.potentials import SolventParameters, WallParameters
-from aucluster.structures import Motif, build_icosahedron, build_member, nearest_member
+from aucluster.structures import Motif, Within, build_icosahedron, build_member, nearest_member
 
 
 def md(atoms, settings, tmp) -> list:
@@ -29,7 +29,7 @@ def md(atoms, settings, tmp) -> list:
 
 
 def tolerance() -> None:
-    atoms = build_member(nearest_member(Motif.TRUNCATED_OCTAHEDRON, 1500))
+    atoms = build_member(nearest_member(Motif.TRUNCATED_OCTAHEDRON, 1500, within=Within.FAMILY))
     s = MDSettings(
         program=constant(650.0),
         duration_ps=4.0,

@@ -20,11 +20,11 @@ from timing import best_seconds  # bench/ is on sys.path
 from aucluster.analysis import analyze_frame, quench
 from aucluster.analysis.inherent import DEFAULT_QUENCH_FMAX
 from aucluster.md import MDSettings, constant, run_md
-from aucluster.structures import Motif, build_member, nearest_member
+from aucluster.structures import Motif, Within, build_member, nearest_member
 
 
 def hot_frame():
-    atoms = build_member(nearest_member(Motif.TRUNCATED_OCTAHEDRON, 1500))
+    atoms = build_member(nearest_member(Motif.TRUNCATED_OCTAHEDRON, 1500, within=Within.FAMILY))
     settings = MDSettings(
         program=constant(650.0), duration_ps=4.0, sample_interval=800, checkpoint_interval=800
     )

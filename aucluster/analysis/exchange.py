@@ -20,11 +20,12 @@ last frame in the particle, for an attachment its first.
 - **expel**: atoms detaching at the same frame from one cloud cluster of ≥ 2 atoms;
 - **coalescence**: a cloud cluster of at least `min_coalescence_atoms` atoms (default 13: the
   smallest closed-shell cluster; dimers landing are attach events) of which more than half
-  are within r_in of the particle one frame later (the contact frame).
+  are within r_in of the particle one frame later (the contact frame); a cluster that comes
+  loose and touches again is the same coalescence.
 
 Defaults: r_in 3.7 Å lies between the first (2.88 Å) and second (4.08 Å) neighbour shells of
 Au; r_out 5.0 Å is beyond the second shell, so an atom rolling over the surface never reaches
-it; τ = 2 ps is longer than the return time of ~90 % of single-cutoff excursions
+it; τ = 2 ps is longer than the return time of 98 % of single-cutoff excursions
 (docs/analysis.md) and not shorter than the scenarios' sampling interval.
 """
 
@@ -189,8 +190,10 @@ def expel_events(frames: list[Contacts], events: list[Event]) -> list[Event]:
 def coalescence_contacts(
     frames: list[Contacts], attach_radius: float, min_atoms: int
 ) -> list[Event]:
-    """Contact frames of cloud clusters of ≥ `min_atoms` atoms joining the particle."""
-    out = []
+    """Contact frames of cloud clusters of ≥ `min_atoms` atoms joining the particle. A cluster
+    that touches, comes loose and touches again (most of its atoms those of an earlier
+    coalescence) is that coalescence still: only its first contact counts."""
+    out: list[Event] = []
     for t in range(1, len(frames)):
         before, now = frames[t - 1].cluster, frames[t]
         sizes = np.bincount(before)
@@ -199,7 +202,8 @@ def coalescence_contacts(
                 continue
             members = np.flatnonzero(before == label)
             joined = now.distance[members] <= attach_radius
-            if 2 * joined.sum() > len(members):
+            seen = any(2 * len(set(e.atoms) & set(members.tolist())) > len(members) for e in out)
+            if 2 * joined.sum() > len(members) and not seen:
                 out.append(Event(t, EventKind.COALESCENCE, tuple(int(a) for a in members)))
     return out
 
