@@ -33,9 +33,21 @@ ANALYSIS_DIR = "analysis"
 FRAMES_CSV = f"{ANALYSIS_DIR}/frames.csv"
 EVENTS_CSV = f"{ANALYSIS_DIR}/events.csv"
 RATES_CSV = f"{ANALYSIS_DIR}/rates.csv"
+TWINS_CSV = f"{ANALYSIS_DIR}/twins.csv"
+NECKS_CSV = f"{ANALYSIS_DIR}/necks.csv"
 TIMESERIES_PNG = f"{ANALYSIS_DIR}/timeseries.png"
 #: The frames the report's snapshot figure shows, with their per-atom CNA codes (``cna``).
 SNAPSHOT_FRAMES = f"{ANALYSIS_DIR}/snapshots.extxyz"
+#: Every file the analysis stage writes (it is redone unless all are there).
+ANALYSIS_FILES = (
+    FRAMES_CSV,
+    EVENTS_CSV,
+    RATES_CSV,
+    TWINS_CSV,
+    NECKS_CSV,
+    SNAPSHOT_FRAMES,
+    TIMESERIES_PNG,
+)
 MOVIE_TIF = "movie.tif"
 MOVIE_GIF = "movie.gif"
 MEASUREMENTS_CSV = "measurements.csv"

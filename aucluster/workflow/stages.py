@@ -62,7 +62,7 @@ def md_stage(scenario: Scenario, out: Path, say: Log, observers=()) -> list[str]
 def analysis_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     """frames.csv, events.csv, timeseries.png, and the CNA-labelled snapshot frames the
     report draws (so the report does no physics)."""
-    if (out / rd.TIMESERIES_PNG).exists():
+    if all((out / name).exists() for name in rd.ANALYSIS_FILES):
         return []
     frames = rd.trajectory(out)
     picks = rd.snapshot_picks(len(frames))

@@ -2,6 +2,7 @@
 
 import csv
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,17 @@ def test_rerun_of_a_finished_run_does_nothing(runs):
         load_scenario(WORKFLOWS / "coalescence.toml", smoke=True), result.directory
     )
     assert again.stages_run == []
+
+
+@pytest.mark.slow
+def test_a_run_missing_one_analysis_file_redoes_the_analysis(runs, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(runs["coalescence"].directory, copy)
+    rates = (copy / "analysis" / "rates.csv").read_bytes()
+    (copy / "analysis" / "rates.csv").unlink()
+    again = run_scenario(load_scenario(WORKFLOWS / "coalescence.toml", smoke=True), copy)
+    assert again.stages_run == ["analysis", "report"]
+    assert (copy / "analysis" / "rates.csv").read_bytes() == rates
 
 
 @pytest.mark.slow
