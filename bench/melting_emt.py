@@ -1,11 +1,12 @@
 """Melting of EMT Au: caloric curves of Mackay icosahedra, the bulk melting point by
-solid–liquid coexistence, and the Pawlow fit; writes the tables in data/.
+solid–liquid coexistence, and the Pawlow fit.
 
-    python bench/melting_emt.py [--out data] [--workers 2]
+    python bench/melting_emt.py [--out data] [--melting-out aucluster/thermo/data] [--workers 2]
 
-Writes data/melting_emt.csv (per size: melting point from the step in E(T), the step in the
-Lindemann index, T/T_m(bulk)), data/caloric_emt.csv (the curves), and
-data/bulk_melting_emt.csv (each coexistence run and their mean). Takes ~5 minutes on 2 cores.
+Writes melting_emt.csv (per size: melting point from the step in E(T), the step in the
+Lindemann index, T/T_m(bulk)) and bulk_melting_emt.csv (each coexistence run and their mean)
+into the package's data (`aucluster.thermo.homologous` reads them to state every run's
+temperatures as T/T_m), and data/caloric_emt.csv (the curves). ~5 minutes on 2 cores.
 """
 
 import argparse
@@ -35,6 +36,7 @@ def task(job):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("data"))
+    parser.add_argument("--melting-out", type=Path, default=Path("aucluster/thermo/data"))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     jobs = [("bulk", t) for t in COEXISTENCE_STARTS_K] + [("cluster", k) for k in SHELLS]
@@ -44,7 +46,7 @@ def main() -> None:
     t_bulk = float(np.mean([b.temperature_K for b in bulk]))
     # uncertainty: the spread of the three starts (larger than each run's block error)
     dt_bulk = float(np.std([b.temperature_K for b in bulk], ddof=1))
-    with open(args.out / "bulk_melting_emt.csv", "w", newline="") as handle:
+    with open(args.melting_out / "bulk_melting_emt.csv", "w", newline="") as handle:
         w = csv.writer(handle)
         w.writerow(
             [
@@ -76,7 +78,7 @@ def main() -> None:
         [p.temperature_K for p in points],
         [p.uncertainty_K for p in points],
     )
-    with open(args.out / "melting_emt.csv", "w", newline="") as handle:
+    with open(args.melting_out / "melting_emt.csv", "w", newline="") as handle:
         w = csv.writer(handle)
         w.writerow(
             [

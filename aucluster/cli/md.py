@@ -7,6 +7,7 @@ from typing import Any
 import click
 import numpy as np
 
+from aucluster.analysis.clusters import cluster_labels
 from aucluster.cli.options import MDProgress
 from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, load_settings, parse_program, resume_md, run_md
@@ -16,6 +17,7 @@ from aucluster.potentials import Potential, WallParameters
 from aucluster.store.files import read_frames
 from aucluster.structures import in_vacuum_box
 from aucluster.structures.geometry import lacks_box
+from aucluster.thermo.homologous import homologous
 
 #: Run length when neither the options nor a config file give one [ps].
 DEFAULT_DURATION_PS = 10.0
@@ -197,6 +199,11 @@ def md(
     atoms = read_frames(input_file)[-1]
     if lacks_box(atoms) and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
         atoms = in_vacuum_box(atoms)
+    if np.isfinite(atoms.positions).all() and len(atoms):
+        n_particle = int((cluster_labels(atoms) == 0).sum())
+        temps = sorted({t for _, t in settings.program.points})
+        for t in (temps[0], temps[-1]) if len(temps) > 1 else temps:
+            click.echo(f"temperature {homologous(t, settings.potential, n_particle)}", err=True)
     result = _with_progress(
         "MD", settings, lambda obs: run_md(atoms, settings, directory=out_dir, observers=obs)
     )

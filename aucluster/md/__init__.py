@@ -11,6 +11,7 @@ from aucluster.md.programs import (
 from aucluster.md.runner import (
     MDInstabilityError,
     MDResult,
+    calculator_for,
     degrees_of_freedom,
     initial_momenta,
     kinetic_temperature,
@@ -27,6 +28,7 @@ __all__ = [
     "MDSettings",
     "TemperatureProgram",
     "anneal_and_quench",
+    "calculator_for",
     "constant",
     "degrees_of_freedom",
     "initial_momenta",

@@ -115,6 +115,12 @@ def segment_seed(seed: int, step: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(step)]).generate_state(1, np.uint32)[0])
 
 
+def calculator_for(settings: MDSettings, atoms: Atoms):
+    """A new ASE calculator giving exactly the energy and forces a run with `settings` moves
+    `atoms` on (potential, implicit solvent, wall), to evaluate any structure with."""
+    return settings.hamiltonian.calculator(frozenset(atoms.get_chemical_symbols()))
+
+
 def make_integrator(atoms: Atoms, settings: MDSettings, step: int = 0):
     """The asap3 integrator of `settings` for the segment starting at `step`: Langevin at the
     program's temperature there, its noise seeded by `segment_seed`, or velocity Verlet.
@@ -147,7 +153,6 @@ class _Run:
         self.atoms, self.settings, self.directory = atoms, settings, directory
         self.observers = tuple(observers)
         self.n_dof = degrees_of_freedom(atoms, settings.ensemble)
-        self.elements = frozenset(atoms.get_chemical_symbols())
         self.step = 0
         self.n_frames = 0
         self.dyn: Any = None
@@ -160,7 +165,7 @@ class _Run:
         every checkpoint, in uninterrupted and resumed runs alike: neighbour lists and the
         noise generator start afresh at the same steps, so both runs stay identical."""
         s = self.settings
-        self.atoms.calc = s.hamiltonian.calculator(self.elements)
+        self.atoms.calc = calculator_for(s, self.atoms)
         self.dyn = make_integrator(self.atoms, s, self.step)
         self.dyn.attach(self._after_step, interval=1)
 

@@ -54,6 +54,7 @@ class RunSummary:
     """Key results of an md run (first and last analysed frame, exchange, the movie)."""
 
     n_frames: int
+    particle_atoms_first: int
     time_first_ps: float
     time_last_ps: float
     crystalline_fraction_first: float
@@ -154,6 +155,7 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
     final = largest[max(largest)] if largest else None
     return RunSummary(
         n_frames=len(frames),
+        particle_atoms_first=int(first["n_particle"]),
         time_first_ps=float(first["time_ps"]),
         time_last_ps=float(last["time_ps"]),
         crystalline_fraction_first=float(first["crystalline_fraction"]),

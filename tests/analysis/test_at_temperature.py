@@ -1,7 +1,7 @@
 """Labels that hold at temperature (validation: MD of real clusters, ~2 min).
 
 Each cluster is heated by Langevin MD from 300 K to 0.9 T_m(N) of EMT Au, T_m(N) from the
-package's own melting data (data/melting_emt.csv, icosahedra 147–923 atoms) through the
+package's own melting data (aucluster/thermo/data/melting_emt.csv, icosahedra 147–923) through the
 Pawlow fit T_m(N) = T_bulk (1 − c N^(−1/3)); the default labels (each frame's inherent
 structure) must give the cluster's motif in ≥ 99 % of the frames, and an interior crystalline
 fraction within ±0.02 of the 0 K value in every frame up to 0.8 T_m. Above that the five-fold
@@ -24,7 +24,7 @@ from aucluster.md.programs import TemperatureProgram
 from aucluster.structures import Motif, Within, build_member, nearest_member
 from aucluster.thermo import pawlow_fit
 
-MELTING = Path(__file__).resolve().parents[2] / "data" / "melting_emt.csv"
+MELTING = Path(__file__).resolve().parents[2] / "aucluster" / "thermo" / "data" / "melting_emt.csv"
 CASES = [
     (Motif.ICOSAHEDRON, 147, "icosahedral"),
     (Motif.TRUNCATED_OCTAHEDRON, 201, "single-fcc"),

@@ -13,6 +13,7 @@ from aucluster.md import (
     Ensemble,
     MDInstabilityError,
     MDSettings,
+    calculator_for,
     constant,
     degrees_of_freedom,
     linear_ramp,
@@ -254,3 +255,30 @@ def test_kinetic_temperature_units():
     speed = math.sqrt(3 * units.kB * 300.0 / m)
     atom.set_velocities([[speed, 0, 0]])
     assert kinetic_temperature(atom, 3) == pytest.approx(300.0)
+
+
+def test_calculator_for_gives_the_runs_own_energy(tmp_path):
+    # the whole Hamiltonian (EMT + solvent + wall) as one calculator: the energy it gives the
+    # first frame is the one the run logged, and its forces are minus the energy's gradient
+    atoms = build_icosahedron(3)
+    atoms.positions += np.random.default_rng(4).normal(0.0, 0.05, atoms.positions.shape)
+    settings = MDSettings(
+        program=constant(300.0),
+        n_steps=0,
+        solvent=SolventParameters(mu_eV=1.0),
+        wall=WallParameters(radius=4.0),  # smaller than the cluster: the wall acts
+    )
+    run_md(atoms, settings, directory=tmp_path / "run")
+    logged = float(_log(tmp_path / "run")["potential_energy_eV"][0])
+    probe = atoms.copy()
+    probe.calc = calculator_for(settings, probe)
+    assert probe.get_potential_energy() == pytest.approx(logged, abs=1e-9)
+    forces = probe.get_forces()
+    h, i = 1e-5, 7
+    shifted = probe.copy()
+    shifted.calc = calculator_for(settings, shifted)
+    shifted.positions[i, 0] += h
+    plus = shifted.get_potential_energy()
+    shifted.positions[i, 0] -= 2 * h
+    minus = shifted.get_potential_energy()
+    assert forces[i, 0] == pytest.approx(-(plus - minus) / (2 * h), abs=1e-4)
