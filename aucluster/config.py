@@ -1,6 +1,6 @@
 """Settings dataclasses from TOML/JSON tables: one parser, and the parsing is the validation.
 
-`from_table(cls, data, where)` builds the frozen dataclass `cls` from a dict whose keys are
+`from_table(cls, data, table)` builds the frozen dataclass `cls` from a dict whose keys are
 its field names. Every key is checked before the object exists: an unknown key is refused
 naming the nearest valid one, a value of the wrong type names the key, the value and the
 type wanted; ranges are then checked by the class's own ``__post_init__``. Nested dataclass
