@@ -70,7 +70,8 @@ def check_exchange_parameters(
         raise ParameterError(f"attach_radius = {attach_radius!r} Å: must be positive")
     if not detach_radius > attach_radius:
         raise ParameterError(
-            f"detach_radius = {detach_radius!r} Å: must exceed attach_radius {attach_radius!r}"
+            f"detach_radius = {detach_radius!r} Å: must exceed r_in, the bond cutoff "
+            f"{attach_radius!r} Å"
         )
     if not dwell_ps >= 0:
         raise ParameterError(f"dwell_ps = {dwell_ps!r}: must be ≥ 0")

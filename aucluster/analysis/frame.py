@@ -77,7 +77,11 @@ class AnalysisSettings:
         check_rmsd_max(self.rmsd_max)
         check_grain_parameters(self.max_misorientation_deg, self.min_grain_size)
         check_lindemann_window(self.lindemann_window)
-        object.__setattr__(self, "labels", LabelMode(self.labels))
+        try:
+            object.__setattr__(self, "labels", LabelMode(self.labels))
+        except ValueError:
+            allowed = ", ".join(str(m) for m in LabelMode)
+            raise ParameterError(f"labels = {self.labels!r}: allowed are {allowed}") from None
         if not self.quench_fmax_eV_per_A > 0:
             raise ParameterError(
                 f"quench_fmax_eV_per_A = {self.quench_fmax_eV_per_A!r}: must be positive"

@@ -142,6 +142,23 @@ def test_rates_come_with_poisson_intervals():
     assert row["rate_ci_high_per_ps"] * 6.0 == pytest.approx(10.2416, abs=1e-3)
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"labels": "frozen"}, "allowed are quenched, instantaneous, averaged"),
+        ({"detach_radius": 3.0}, "must exceed r_in"),
+        ({"dwell_ps": -1.0}, "dwell_ps"),
+        ({"min_coalescence_atoms": 1}, "min_coalescence_atoms"),
+        ({"average_window": 0}, "average_window"),
+        ({"quench_fmax_eV_per_A": 0.0}, "quench_fmax_eV_per_A"),
+        ({"rate_window_ps": 0.0}, "rate_window_ps"),
+    ],
+)
+def test_bad_analysis_settings_are_refused(settings, message):
+    with pytest.raises(ParameterError, match=message):
+        AnalysisSettings(**settings)
+
+
 def test_frames_of_different_sizes_are_refused():
     frames, _ = _scripted_trajectory()
     with pytest.raises(ParameterError, match="same atoms"):
