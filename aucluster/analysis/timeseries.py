@@ -148,7 +148,7 @@ def analyze_trajectory(
         times = np.arange(len(rows), dtype=float)
     events = _events(kept, times, s)
     _, grain_events = track_grains([f.grain for f in kept])
-    events += [Event(g.frame, EventKind(g.kind), g.atoms) for g in grain_events]
+    events += [Event(g.frame, g.kind, g.atoms) for g in grain_events]
     events.sort(key=lambda e: (e.frame, list(EventKind).index(e.kind), e.atoms))
     twins, migration = twin_migration([f.faults for f in kept], times)
     for row, counts, speed in zip(rows, _event_counts(events, len(rows)), migration, strict=True):
@@ -192,7 +192,7 @@ def _host(kept: list[_Frame], contact: Event) -> np.ndarray:
     return np.flatnonzero(before == 0)
 
 
-def _outcome(kept: list[_Frame], contact: Event) -> str:
+def _outcome(kept: list[_Frame], contact: Event) -> Outcome:
     """What the coalescing atoms became by the last frame (`tracking.coalescence_outcome`)."""
     if contact.frame >= len(kept) - 1:
         return Outcome.OPEN

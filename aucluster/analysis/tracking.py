@@ -20,11 +20,13 @@ their migration, and what became of a coalescing cluster (neck, lattice it ends 
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from scipy.spatial import cKDTree
 from scipy.spatial.transform import Rotation
 
+from aucluster.analysis.events import EventKind
 from aucluster.analysis.faults import FaultKind, PlanarFault
 
 #: Normals of twin planes matched between frames agree within this angle [deg].
@@ -37,7 +39,9 @@ REGISTRY_SHARE = 0.8
 REGISTRY_TOLERANCE_A = 0.5
 
 
-class Outcome:
+class Outcome(StrEnum):
+    """What became of a coalescing cluster (module notes)."""
+
     RECRYSTALLISED = "recrystallised"
     TWIN = "twin"
     MIXED = "mixed"  # on lattice sites, split between the host's and twin stackings
@@ -49,7 +53,7 @@ class Outcome:
 @dataclass(frozen=True)
 class GrainEvent:
     frame: int  # the first frame without the grain
-    kind: str  # "grain-absorbed" or "grain-dissolved"
+    kind: EventKind  # GRAIN_ABSORBED or GRAIN_DISSOLVED
     atoms: tuple[int, ...]  # its atoms in its last frame
 
 
@@ -90,7 +94,8 @@ def track_grains(grains: list[np.ndarray]) -> tuple[list[np.ndarray], list[Grain
                     continue
                 members = np.flatnonzero(previous == o)
                 now = ids[members]
-                kind = "grain-absorbed" if 2 * (now > 0).sum() > len(members) else "grain-dissolved"
+                absorbed = 2 * (now > 0).sum() > len(members)
+                kind = EventKind.GRAIN_ABSORBED if absorbed else EventKind.GRAIN_DISSOLVED
                 events.append(GrainEvent(t, kind, tuple(int(a) for a in members)))
         tracked.append(ids)
         previous = ids
@@ -214,7 +219,7 @@ def coalescence_outcome(
     incoming_grains: np.ndarray,
     host_grain: int,
     nn_distance: float,
-) -> str:
+) -> Outcome:
     """What became of the `incoming` atoms (module notes). `host_grain_atoms` are the
     crystalline atoms of the host's grain (id `host_grain`, mean orientation
     `host_orientation`); `incoming_grains` the grain id of each incoming atom (0 = none)."""
