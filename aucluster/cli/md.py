@@ -48,6 +48,7 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
         "checkpoint_interval": "checkpoint_interval",
         "seed": "seed",
         "potential": "potential",
+        "dimer_correction": "dimer_correction",
     }
     for opt, key in simple.items():
         if opts[opt] is not None:
@@ -162,6 +163,12 @@ def _with_progress(label: str, settings: MDSettings, start):
     "--wall-radius",
     type=float,
     help="Radius of the spherical wall about the box centre [Å]; none by default.",
+)
+@click.option(
+    "--dimer-correction/--no-dimer-correction",
+    default=None,
+    help="Give EMT Au the real dimer, D0 2.29 eV at 2.47 Å (aucluster.potentials.dimer) "
+    f"[default: {'on' if MD_DEFAULTS.dimer_correction else 'off'}].",
 )
 @click.option(
     "--wall-stiffness", type=float, help=f"Wall stiffness [eV/Å²]  [default: {WALL_STIFFNESS:g}]"

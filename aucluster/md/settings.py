@@ -47,6 +47,8 @@ class MDSettings:
         Implicit solvent; μ_s = 0 (default) switches it off.
     wall : WallParameters or None
         Spherical confining wall; None for none.
+    dimer_correction : bool
+        Give EMT Au the real dimer (D₀ 2.29 eV at 2.47 Å; `aucluster.potentials.dimer`).
     max_force_eV_per_A : float
         A force above this [eV/Å] stops the run as blown up (overlapping atoms, too long a
         step): normal Au MD stays below ~5 eV/Å.
@@ -64,6 +66,7 @@ class MDSettings:
     potential: Potential = Potential.EMT
     solvent: SolventParameters = field(default_factory=SolventParameters)
     wall: WallParameters | None = None
+    dimer_correction: bool = False
     max_force_eV_per_A: float = 50.0
 
     def __post_init__(self) -> None:
@@ -88,13 +91,20 @@ class MDSettings:
                 f"checkpoint_interval {self.checkpoint_interval} must be a multiple of "
                 f"sample_interval {self.sample_interval}"
             )
+        if self.dimer_correction and self.potential is not Potential.EMT:
+            raise ParameterError("dimer_correction is for EMT Au only (potential = 'emt')")
         if not self.max_force_eV_per_A > 0:
             raise ParameterError(f"max_force {self.max_force_eV_per_A!r} eV/Å: must be positive")
 
     @property
     def hamiltonian(self) -> Hamiltonian:
         """The potential, solvent and wall the atoms move on."""
-        return Hamiltonian(potential=self.potential, solvent=self.solvent, wall=self.wall)
+        return Hamiltonian(
+            potential=self.potential,
+            solvent=self.solvent,
+            wall=self.wall,
+            dimer_correction=self.dimer_correction,
+        )
 
     @property
     def total_steps(self) -> int:

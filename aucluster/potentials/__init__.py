@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from aucluster.errors import ParameterError
 from aucluster.potentials.terms import (
     ImplicitSolvent,
     SolventParameters,
@@ -24,10 +25,17 @@ class Hamiltonian:
     potential: Potential = Potential.EMT
     solvent: SolventParameters = field(default_factory=SolventParameters)
     wall: WallParameters | None = None
+    dimer_correction: bool = False
 
     def calculator(self, elements):
         """A new calculator for atoms of these `elements` (`make_calculator`)."""
-        return make_calculator(self.potential, elements, solvent=self.solvent, wall=self.wall)
+        return make_calculator(
+            self.potential,
+            elements,
+            solvent=self.solvent,
+            wall=self.wall,
+            dimer_correction=self.dimer_correction,
+        )
 
 
 def make_calculator(
@@ -36,13 +44,21 @@ def make_calculator(
     *,
     solvent: SolventParameters | None = None,
     wall: WallParameters | None = None,
+    dimer_correction: bool = False,
 ):
-    """The MD calculator: the potential plus the solvent term (if μ_s > 0) and the wall (if
-    given), summed in a `TotalCalculator` (term order: potential, solvent, wall). With no
+    """The MD calculator: the potential plus the Au₂ correction (if asked,
+    `aucluster.potentials.dimer`), the solvent term (if μ_s > 0) and the wall (if given),
+    summed in a `TotalCalculator` (term order: potential, correction, solvent, wall). With no
     extra term the bare asap3 potential is returned, which asap3's integrators drive
     without a round trip through Python."""
     potential_calc = make_potential(potential, elements)
     terms = [potential_calc]
+    if dimer_correction:
+        if Potential(potential) is not Potential.EMT or set(elements) - {"Au"}:
+            raise ParameterError("the dimer correction is for EMT Au only")
+        from aucluster.potentials.dimer import DimerCorrection
+
+        terms.append(DimerCorrection())
     if solvent is not None and solvent.mu_eV > 0:
         terms.append(ImplicitSolvent(solvent))
     if wall is not None:
