@@ -20,7 +20,16 @@ def cluster_labels(atoms: Atoms, cutoff: float = DEFAULT_BOND_CUTOFF) -> np.ndar
     n = len(atoms)
     if n == 0:
         return np.empty(0, dtype=int)
-    pairs = cKDTree(atoms.positions).query_pairs(cutoff, output_type="ndarray")
+    return labels_from_pairs(n, bonded_pairs(atoms.positions, cutoff))
+
+
+def bonded_pairs(positions: np.ndarray, cutoff: float) -> np.ndarray:
+    """Pairs (m, 2), i < j, of atoms closer than `cutoff` [Å]."""
+    return cKDTree(positions).query_pairs(cutoff, output_type="ndarray")
+
+
+def labels_from_pairs(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected-cluster labels of `n` atoms bonded by `pairs`, 0 for the largest."""
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     sizes = np.bincount(labels)

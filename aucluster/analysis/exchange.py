@@ -36,7 +36,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.stats import chi2
 
-from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF, cluster_labels
+from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF, bonded_pairs, labels_from_pairs
 from aucluster.analysis.events import Event, EventKind
 from aucluster.errors import ParameterError
 
@@ -89,17 +89,15 @@ class Contacts:
 
 
 def contacts(positions: np.ndarray, attach_radius: float) -> Contacts:
-    from ase import Atoms
-
-    labels = cluster_labels(Atoms(positions=positions), attach_radius)
+    """Clusters, distances to the particle and coordinations, from one pair search."""
+    n = len(positions)
+    pairs = bonded_pairs(positions, attach_radius)
+    labels = labels_from_pairs(n, pairs) if n else np.empty(0, dtype=int)
     particle = labels == 0
-    distance = np.zeros(len(positions))
+    distance = np.zeros(n)
     if (~particle).any():
         distance[~particle], _ = cKDTree(positions[particle]).query(positions[~particle])
-    tree = cKDTree(positions)
-    coordination = np.asarray(
-        [len(n) - 1 for n in tree.query_ball_point(positions, attach_radius)], dtype=int
-    )
+    coordination = np.bincount(pairs.ravel(), minlength=n)
     return Contacts(cluster=labels, distance=distance, coordination=coordination)
 
 
