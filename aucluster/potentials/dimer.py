@@ -33,6 +33,7 @@ from aucluster.potentials.terms import (
     SolventParameters,
     _check_isolated,
     _PairList,
+    neighbour_switch,
 )
 
 #: Au₂ ground state (Huber & Herzberg 1979): dissociation energy D₀ [eV], bond length [Å],
@@ -98,13 +99,7 @@ class DimerCorrection(ExactStateCalculator):
         r = np.sqrt((d**2).sum(axis=1))
         keep = r < TAPER_A[1]
         first, second, d, r = first[keep], second[keep], d[keep], r[keep]
-        # smooth coordination (the solvent's switch)
-        width = _SWITCH.r_outer - _SWITCH.r_inner
-        x = (r - _SWITCH.r_inner) / width
-        inside = r < _SWITCH.r_outer
-        f = np.where(r <= _SWITCH.r_inner, 1.0, 0.5 * (1.0 + np.cos(np.pi * np.clip(x, 0, 1))))
-        f = np.where(inside, f, 0.0)
-        df = np.where((r > _SWITCH.r_inner) & inside, -0.5 * np.pi / width * np.sin(np.pi * x), 0.0)
+        f, df = neighbour_switch(r, _SWITCH.r_inner, _SWITCH.r_outer)  # the solvent's C
         c = np.bincount(first, f, n) + np.bincount(second, f, n)
         s, ds = _smoothstep_down(c - 1.0)
         spline = _phi()

@@ -105,6 +105,19 @@ def _check_isolated(atoms) -> None:
         raise ParameterError("the solvent and wall terms are for isolated clusters (pbc False)")
 
 
+def neighbour_switch(r: np.ndarray, r_inner: float, r_outer: float) -> tuple:
+    """How much a neighbour at distance r counts, f(r) (1 up to `r_inner`, a cosine to 0 at
+    `r_outer`), and f'(r): the smooth coordination of `ImplicitSolvent`."""
+    f = np.where(r < r_outer, 1.0, 0.0)
+    df = np.zeros_like(r)
+    switching = (r > r_inner) & (r < r_outer)  # only these need the cosine
+    width = r_outer - r_inner
+    x = np.pi * (r[switching] - r_inner) / width
+    f[switching] = 0.5 * (1.0 + np.cos(x))
+    df[switching] = -0.5 * np.pi / width * np.sin(x)
+    return f, df
+
+
 class ImplicitSolvent(ExactStateCalculator):
     r"""Implicit solvation that rewards low-coordinated atoms.
 
@@ -158,13 +171,7 @@ class ImplicitSolvent(ExactStateCalculator):
         first, second = first.take(close), second.take(close)
         d = [component.take(close) for component in d]
         r = np.sqrt(r2.take(close))
-        f = np.ones_like(r)
-        df = np.zeros_like(r)
-        switching = r > p.r_inner  # only these need the cosine
-        width = p.r_outer - p.r_inner
-        x = np.pi * (r[switching] - p.r_inner) / width
-        f[switching] = 0.5 * (1.0 + np.cos(x))
-        df[switching] = -0.5 * np.pi / width * np.sin(x)
+        f, df = neighbour_switch(r, p.r_inner, p.r_outer)
         n = len(positions)
         c = np.bincount(first, f, n) + np.bincount(second, f, n)
         return c, first, second, df / r, d
