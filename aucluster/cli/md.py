@@ -17,7 +17,7 @@ from aucluster.potentials import Potential, WallParameters
 from aucluster.store.files import read_frames
 from aucluster.structures import in_vacuum_box
 from aucluster.structures.geometry import lacks_box
-from aucluster.thermo.homologous import homologous
+from aucluster.thermo.homologous import program_extremes
 
 #: Run length when neither the options nor a config file give one [ps].
 DEFAULT_DURATION_PS = 10.0
@@ -208,9 +208,8 @@ def md(
         atoms = in_vacuum_box(atoms)
     if np.isfinite(atoms.positions).all() and len(atoms):
         n_particle = int((cluster_labels(atoms) == 0).sum())
-        temps = sorted({t for _, t in settings.program.points})
-        for t in (temps[0], temps[-1]) if len(temps) > 1 else temps:
-            click.echo(f"temperature {homologous(t, settings.potential, n_particle)}", err=True)
+        for text in program_extremes(settings.program, settings.potential, n_particle):
+            click.echo(f"temperature {text}", err=True)
     result = _with_progress(
         "MD", settings, lambda obs: run_md(atoms, settings, directory=out_dir, observers=obs)
     )

@@ -79,4 +79,10 @@ def homologous(temperature_K: float, potential: Potential | str, n_atoms: int) -
     return text
 
 
+def program_extremes(program, potential: Potential | str, n_atoms: int) -> list[str]:
+    """`homologous` of the lowest and the highest target temperature of a program."""
+    temps = [t for _, t in program.points]
+    return [homologous(t, potential, n_atoms) for t in sorted({min(temps), max(temps)})]
+
+
 __all__ = ["MEASURED_ATOMS", "MIN_FIT_ATOMS", "MeltingScale", "homologous", "melting_scale"]

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 
 from aucluster.store import atomic_output, read_csv, write_provenance
-from aucluster.thermo.homologous import homologous
+from aucluster.thermo.homologous import program_extremes
 from aucluster.workflow import rundir as rd
 from aucluster.workflow.scenario import Scenario, ScenarioKind
 from aucluster.workflow.summary import FFTAgainstCNA, RunSummary, summarise_run
@@ -106,16 +106,6 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _homologous(s, summary: RunSummary) -> str:
-    """Lowest and highest target temperature as fractions of the potential's melting points
-    (N: the particle's atoms in the first frame)."""
-    temps = [t for _, t in s.program.points]
-    return "; ".join(
-        homologous(t, s.potential, summary.particle_atoms_first)
-        for t in sorted({min(temps), max(temps)})
-    )
-
-
 def _rate(r) -> str:
     return f"{r.per_ps:.3g} [{r.ci_low_per_ps:.3g}, {r.ci_high_per_ps:.3g}] ({r.n_events})"
 
@@ -167,7 +157,12 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
                 ["structure", json.dumps(scenario.tables["structure"], sort_keys=True)],
                 ["potential", str(s.potential)],
                 ["temperature program [ps, K]", str([list(p) for p in s.program.points])],
-                ["temperatures as T / T_m of the potential", _homologous(s, summary)],
+                [
+                    "temperatures as T / T_m of the potential",
+                    "; ".join(
+                        program_extremes(s.program, s.potential, summary.particle_atoms_first)
+                    ),
+                ],
                 [
                     "duration [ps] / timestep [fs]",
                     f"{s.total_steps * s.timestep_fs / 1000:g} / {s.timestep_fs:g}",

@@ -11,9 +11,6 @@ share of frames within ±0.02 up to 0.9 T_m is printed (docs/analysis.md), as ar
 instantaneous labels, to show what the quench removes.
 """
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 from ase.io import read
@@ -22,9 +19,8 @@ from aucluster.analysis import AnalysisSettings, analyze_frame, analyze_trajecto
 from aucluster.md import MDSettings, run_md
 from aucluster.md.programs import TemperatureProgram
 from aucluster.structures import Motif, Within, build_member, nearest_member
-from aucluster.thermo import pawlow_fit
+from aucluster.thermo.homologous import melting_scale
 
-MELTING = Path(__file__).resolve().parents[2] / "aucluster" / "thermo" / "data" / "melting_emt.csv"
 CASES = [
     (Motif.ICOSAHEDRON, 147, "icosahedral"),
     (Motif.TRUNCATED_OCTAHEDRON, 201, "single-fcc"),
@@ -34,14 +30,7 @@ CASES = [
 
 
 def melting_point_K(n_atoms: int) -> float:
-    with open(MELTING, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fit = pawlow_fit(
-        [int(r["n_atoms"]) for r in rows],
-        [float(r["melting_K"]) for r in rows],
-        [float(r["uncertainty_K"]) for r in rows],
-    )
-    return float(fit(n_atoms))
+    return melting_scale("emt").cluster_K(n_atoms)
 
 
 def heated(motif: Motif, n_atoms: int, tmp_path, *, duration_ps: float = 40.0):
