@@ -133,9 +133,8 @@ def membership_events(
     attach_radius: float = DEFAULT_ATTACH_RADIUS,
     detach_radius: float = DEFAULT_DETACH_RADIUS,
     dwell_ps: float = DEFAULT_DWELL_PS,
-) -> tuple[list[Event], np.ndarray]:
-    """Detach and attach events with hysteresis and dwell (module notes), and the attached
-    state (n_frames, n_atoms) per frame."""
+) -> list[Event]:
+    """Detach and attach events with hysteresis and dwell (module notes)."""
     times = np.asarray(times_ps, dtype=float)
     if len(frames) != len(times):
         raise ParameterError("one time per frame is needed")
@@ -148,8 +147,6 @@ def membership_events(
     window_end = np.searchsorted(times, times + dwell_ps, side="right") - 1
     confirmable = times[-1] >= times + dwell_ps
     state = inside[0].copy()
-    attached = np.empty_like(inside)
-    attached[0] = state
     last_inside = np.where(state, 0, -1)
     events: list[Event] = []
     for t in range(1, len(frames)):
@@ -165,9 +162,8 @@ def membership_events(
             site = int(frames[t].coordination[atom])
             events.append(Event(t, EventKind.ATTACH, (int(atom),), site_coordination=site))
         state = (state & ~detach) | attach
-        attached[t] = state
         last_inside = np.where(state & inside[t], t, last_inside)
-    return events, attached
+    return events
 
 
 def expel_events(frames: list[Contacts], events: list[Event]) -> list[Event]:

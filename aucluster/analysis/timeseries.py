@@ -167,7 +167,7 @@ def analyze_trajectory(
 
 def _events(kept: list[_Frame], times: np.ndarray, s: AnalysisSettings) -> list[Event]:
     touching = [f.contacts for f in kept]
-    moves, _ = membership_events(
+    moves = membership_events(
         touching,
         times,
         attach_radius=s.bond_cutoff,

@@ -187,8 +187,8 @@ def neck_radius(
 
 
 def _lattice_frame(positions: np.ndarray, reference: np.ndarray, quaternion: np.ndarray):
-    """Positions relative to `reference` in the host's cubic lattice frame, trying both
-    senses of the PTM rotation and keeping the one the host atoms fit (returned with it)."""
+    """Positions relative to `reference` in the host's cubic lattice frame, in both senses
+    of the PTM rotation (the caller keeps the one the host atoms fit)."""
     rotation = Rotation.from_quat(quaternion)
     return [rotation.apply(positions - reference), rotation.inv().apply(positions - reference)]
 
