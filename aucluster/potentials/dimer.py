@@ -17,8 +17,10 @@ fully, switched off by 3.7 Å), s(C) = 1 for C ≤ 1, 0 for C ≥ 2 and the smoo
 Morse curve with D_e = D₀ + ħω_e/2, r_e and a = ω_e √(μ/2D_e); h = 1 below 5.0 Å, the
 smoothstep to 0 at 6.0 Å (past EMT's range). So an isolated dimer follows Morse up to 5 Å; an
 atom with two or more neighbours (a trimer, any adatom, surface or bulk atom) feels nothing:
-bulk, surface and vacancy energies are EMT's exactly. Trimers and larger clusters keep EMT's
-over-binding (not corrected here). C¹ throughout (s, h and the spline are C¹).
+bulk, surface and vacancy energies are EMT's exactly (periodic orthorhombic cells are taken
+with minimum images, so this is checked on slabs and a vacancy supercell). Trimers and larger
+clusters keep EMT's over-binding (not corrected here: `aucluster.thermo.cloud` measures it).
+C¹ throughout (s, h and the spline are C¹).
 """
 
 from functools import cache
@@ -31,9 +33,10 @@ from scipy.interpolate import CubicSpline
 from aucluster.potentials.terms import (
     ExactStateCalculator,
     SolventParameters,
-    _check_isolated,
     _PairList,
+    minimum_image,
     neighbour_switch,
+    periodic_box,
 )
 
 #: Au₂ ground state (Huber & Herzberg 1979): dissociation energy D₀ [eV], bond length [Å],
@@ -90,12 +93,12 @@ class DimerCorrection(ExactStateCalculator):
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         self.atoms = atoms
         self.remember(atoms)
-        _check_isolated(atoms)
+        box = periodic_box(atoms)
         n = len(atoms)
         positions = atoms.positions
         forces = np.zeros((n, 3))
-        first, second = self._pairs.update(positions)
-        d = positions[second] - positions[first]
+        first, second = self._pairs.update(positions, box)
+        d = minimum_image(positions[second] - positions[first], box)
         r = np.sqrt((d**2).sum(axis=1))
         keep = r < TAPER_A[1]
         first, second, d, r = first[keep], second[keep], d[keep], r[keep]

@@ -1,6 +1,8 @@
 """The extra energy terms of aucluster: the implicit solvent and the confining wall.
 
-Both are plain ASE calculators with analytic forces, for isolated clusters (pbc False).
+Both are plain ASE calculators with analytic forces. The wall is for isolated clusters (pbc
+False); the solvent also takes a fully periodic orthorhombic cell (minimum images), so a slab
+with vacuum can be put in contact with its own vapour (`aucluster.thermo.solubility`).
 """
 
 from dataclasses import dataclass
@@ -45,26 +47,66 @@ class SolventParameters:
 
 class _PairList:
     """Verlet list of pairs i < j within `cutoff` + `skin`, rebuilt when an atom has moved
-    more than skin/2 since the last build (then no pair inside `cutoff` can be missing)."""
+    more than skin/2 since the last build (then no pair inside `cutoff` can be missing).
+    With `box` (the lengths of a periodic orthorhombic cell) pairs are minimum images."""
 
     def __init__(self, cutoff: float, skin: float) -> None:
         self.cutoff, self.skin = cutoff, skin
         self._reference: np.ndarray | None = None
+        self._box: np.ndarray | None = None
         self.first = np.empty(0, dtype=np.intp)
         self.second = np.empty(0, dtype=np.intp)
 
-    def update(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def update(
+        self, positions: np.ndarray, box: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         ref = self._reference
-        if (
-            ref is None
-            or ref.shape != positions.shape
-            or ((positions - ref) ** 2).sum(axis=1).max() > (0.5 * self.skin) ** 2
-        ):
-            pairs = cKDTree(positions).query_pairs(self.cutoff + self.skin, output_type="ndarray")
+        same_box = (box is None and self._box is None) or (
+            box is not None and self._box is not None and np.array_equal(box, self._box)
+        )
+        if ref is None or ref.shape != positions.shape or not same_box:
+            stale = True
+        else:
+            moved = minimum_image(positions - ref, box)
+            stale = (moved**2).sum(axis=1).max() > (0.5 * self.skin) ** 2
+        if stale:
+            reach = self.cutoff + self.skin
+            if box is None:
+                tree = cKDTree(positions)
+            else:
+                if reach >= 0.5 * box.min():
+                    raise ParameterError(
+                        f"periodic cell {box.min():.2f} Å across: the terms need more than "
+                        f"{2 * reach:.1f} Å (twice their reach)"
+                    )
+                tree = cKDTree(np.mod(positions, box), boxsize=box)
+            pairs = tree.query_pairs(reach, output_type="ndarray")
             self.first = np.ascontiguousarray(pairs[:, 0])
             self.second = np.ascontiguousarray(pairs[:, 1])
             self._reference = positions.copy()
+            self._box = None if box is None else box.copy()
         return self.first, self.second
+
+
+def minimum_image(d: np.ndarray, box: np.ndarray | None) -> np.ndarray:
+    """Displacements `d` (…, 3) [Å] folded to their nearest periodic image (unchanged for
+    `box` None)."""
+    return d if box is None else d - box * np.round(d / box)
+
+
+def periodic_box(atoms) -> np.ndarray | None:
+    """The edge lengths [Å] of `atoms`' cell if it is fully periodic and orthorhombic, None if
+    no direction is periodic (an isolated cluster); anything else is refused."""
+    pbc = np.asarray(atoms.pbc, dtype=bool)
+    if not pbc.any():
+        return None
+    cell = atoms.cell.array
+    if not pbc.all() or np.abs(cell - np.diag(np.diag(cell))).max() > 1e-9:
+        raise ParameterError(
+            "the solvent and Au₂ terms take an isolated cluster (pbc False) or a fully "
+            "periodic orthorhombic cell (a slab with vacuum), not this cell"
+        )
+    return np.diag(cell).copy()
 
 
 class ExactStateCalculator(Calculator):
@@ -102,7 +144,7 @@ class ExactStateCalculator(Calculator):
 
 def _check_isolated(atoms) -> None:
     if atoms.pbc.any():
-        raise ParameterError("the solvent and wall terms are for isolated clusters (pbc False)")
+        raise ParameterError("the wall is for isolated clusters (pbc False)")
 
 
 def neighbour_switch(r: np.ndarray, r_inner: float, r_outer: float) -> tuple:
@@ -155,17 +197,20 @@ class ImplicitSolvent(ExactStateCalculator):
         self.solvent = parameters
         self._pairs = _PairList(parameters.r_outer, skin=0.8)
 
-    def coordinations(self, positions: np.ndarray) -> tuple:
+    def coordinations(self, positions: np.ndarray, box: np.ndarray | None = None) -> tuple:
         """Smooth coordination C_i (n,), then for the pairs closer than r_2: first and second
-        atom (m,), f'(r)/r (m,) and the three components of r_second − r_first (m,) each.
+        atom (m,), f'(r)/r (m,) and the three components of r_second − r_first (m,) each
+        (minimum images in a periodic `box`, `periodic_box`).
 
         Coordinates are gathered column by column: 1-D `take` is ~5× faster than gathering
         rows of an (n, 3) array, and this gather is the cost of the term.
         """
         p = self.solvent
-        first, second = self._pairs.update(positions)
+        first, second = self._pairs.update(positions, box)
         columns = np.ascontiguousarray(positions.T)
         d = [col.take(second) - col.take(first) for col in columns]
+        if box is not None:
+            d = [dk - length * np.round(dk / length) for dk, length in zip(d, box, strict=True)]
         r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
         close = np.flatnonzero(r2 < p.r_outer**2)
         first, second = first.take(close), second.take(close)
@@ -179,14 +224,14 @@ class ImplicitSolvent(ExactStateCalculator):
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         self.atoms = atoms
         self.remember(atoms)
-        _check_isolated(atoms)
+        box = periodic_box(atoms)
         p = self.solvent
         n = len(atoms)
         forces = np.zeros((n, 3))
         if p.mu_eV == 0.0 or n == 0:
             self.results = {"energy": 0.0, "energies": np.zeros(n), "forces": forces}
             return
-        c, first, second, df_over_r, d = self.coordinations(atoms.positions)
+        c, first, second, df_over_r, d = self.coordinations(atoms.positions, box)
         s = np.clip(1.0 - c / p.c_max, 0.0, None)
         energies = -p.mu_eV * s**2
         dw = -2.0 / p.c_max * s  # w'(C); zero where C ≥ C_max, as for most atoms of a particle

@@ -42,15 +42,52 @@ def test_the_dimer_is_the_real_molecule():
     assert -plain.fun == pytest.approx(5.14, abs=0.02)
 
 
+A0 = 4.0562  # asap3 EMT's Au lattice constant [Å]: the minimum of its bulk energy
+
+
+def _slab(build):
+    # a periodic slab with 10 Å of vacuum each side: periodic in z too, as the terms need
+    slab = build("Au", size=(6, 6, 6), a=A0, vacuum=10.0, orthogonal=True, periodic=True)
+    slab.pbc = True
+    return slab
+
+
 @pytest.mark.parametrize("build", [fcc111, fcc100])
-def test_periodic_cells_are_refused_as_by_the_solvent(build):
-    # the term is for isolated clusters: a periodic slab or crystal (EMT's surface and bulk
-    # energies) cannot carry it, so those stay EMT's by construction
-    slab = build("Au", size=(3, 3, 6), a=4.0562, vacuum=10.0, periodic=True)
-    slab.pbc = (True, True, False)
-    for cell in (slab, bulk("Au", "fcc", a=4.0562, cubic=True)):
-        with pytest.raises(Exception, match="isolated"):
-            _energy(cell, CORRECTED)
+def test_surface_energies_are_emts(build):
+    # γ = (E_slab − N ε_bulk) / 2A with and without the correction (asap3 EMT side by side):
+    # every atom of a slab has ≥ 2 neighbours, so EMT's γ(111) and γ(100) are kept
+    crystal = bulk("Au", "fcc", a=A0, cubic=True).repeat(4)
+    crystal.pbc = True
+    slab = _slab(build)
+    area = np.linalg.norm(np.cross(slab.cell[0], slab.cell[1]))
+    gammas = []
+    for settings in (CORRECTED, PLAIN):
+        eps = _energy(crystal, settings) / len(crystal)
+        gammas.append((_energy(slab, settings) - len(slab) * eps) / (2 * area))
+    assert gammas[1] > 0.03  # EMT's Au(111) 0.033, Au(100) 0.040 eV/Å² (unrelaxed)
+    assert gammas[0] == pytest.approx(gammas[1], rel=0.01)
+
+
+def test_vacancy_formation_energy_is_emts():
+    crystal = bulk("Au", "fcc", a=A0, cubic=True).repeat(4)
+    crystal.pbc = True
+    vacancy = crystal.copy()
+    del vacancy[0]
+    formation = []
+    for settings in (CORRECTED, PLAIN):
+        e_bulk = _energy(crystal, settings)
+        formation.append(_energy(vacancy, settings) - e_bulk * (len(vacancy) / len(crystal)))
+    assert formation[1] > 0.3  # EMT's unrelaxed Au vacancy: 0.75 eV
+    assert formation[0] == pytest.approx(formation[1], rel=0.01)
+
+
+def test_a_dimer_across_the_periodic_boundary_is_the_same_molecule():
+    # minimum images: a dimer straddling the cell edge binds as one in the middle of the box
+    box = [16.0, 16.0, 16.0]
+    middle = Atoms("Au2", positions=[[7, 8, 8], [9.47, 8, 8]], cell=box, pbc=True)
+    edge = Atoms("Au2", positions=[[15.0, 8, 8], [1.47, 8, 8]], cell=box, pbc=True)
+    assert _energy(edge, CORRECTED) == pytest.approx(_energy(middle, CORRECTED), abs=1e-9)
+    assert _energy(middle, CORRECTED) != pytest.approx(_energy(middle, PLAIN), abs=0.1)
 
 
 def test_particle_vacancy_and_adatom_energies_are_emts():
