@@ -185,9 +185,11 @@ class ImplicitSolvent(ExactStateCalculator):
         w'(C) = -\tfrac{2}{C_{max}}(1 - C/C_{max}), \quad
         f'(r) = -\tfrac{\pi}{2(r_2 - r_1)} \sin(\pi (r - r_1)/(r_2 - r_1)).
 
-    Physically μ_s stands for the free energy an Au atom gains from solvation and
-    complexation in the liquid (with temperature it sets the supersaturation of the cloud); see
-    the calibration table in docs/solvent_calibration.md.
+    μ_s is an energy reward for low coordination, meant for the free energy an Au atom gains
+    from solvation and complexation in the liquid. It is not a chemical potential, and it does
+    not set a supersaturation by itself: with EMT's over-bound small clusters the species it
+    makes cheapest is the dimer (trimer with the Au₂ correction), not the monomer
+    (docs/cloud.md, `aucluster.thermo.cloud`).
     """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)

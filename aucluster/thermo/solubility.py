@@ -1,0 +1,233 @@
+"""The model's own solubility ρ_eq(T): the cloud density in equilibrium with a flat crystal.
+
+A periodic (111) slab of the potential's zero-pressure crystal at T (in-plane lattice
+constant from `zero_pressure_lattice_constant`) sits in a fully periodic orthorhombic cell
+with vacuum above and below, on the Hamiltonian of an MD run (EMT, Au₂ correction, implicit
+solvent; the solvent and correction take minimum images, `aucluster.potentials.terms`).
+Langevin MD lets atoms leave the surfaces and come back; once the vapour has filled, its
+*monomer-equivalent* density (every atom in the vapour counts once, whatever species it is
+in) is
+
+.. math::
+
+    \\rho_{eq} = \\langle N_{vap} \\rangle / V_{vap},
+
+with N_vap the atoms farther than `contact_A` from both initial surface planes (adatoms and
+atoms leaving are not vapour yet) and V_vap = A (L_z − t − 2 d_c) that region's volume. The
+error bar is a 95 % Student-t interval over `blocks` consecutive blocks of the production
+frames (block averaging: the blocks must be longer than the vapour's correlation time, which
+the table's ``blocks_correlation`` column checks — the lag-1 correlation of block means).
+Species are the connected clusters (bond cutoff 3.7 Å, minimum images) of vapour atoms.
+
+A flat surface has no Laplace pressure, so this is the reference the supersaturation S =
+ρ/ρ_eq of a cloud and Gibbs–Thomson ln(ρ(R)/ρ_eq) = 2γΩ/(R k T) are measured against.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from ase.build import fcc111
+from scipy import stats
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from aucluster.errors import ParameterError
+from aucluster.md import MDSettings, constant, initial_momenta, make_integrator
+from aucluster.potentials import Hamiltonian, SolventParameters
+from aucluster.thermo.melting import zero_pressure_lattice_constant
+
+#: Bond cutoff [Å] for the vapour's species (the package's cluster cutoff).
+SPECIES_CUTOFF_A = 3.7
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlabSettings:
+    """The slab–vapour run. Lengths in Å, times in ps, temperature in K."""
+
+    temperature_K: float
+    hamiltonian: Hamiltonian = field(
+        default_factory=lambda: Hamiltonian(
+            solvent=SolventParameters(mu_eV=2.0), dimer_correction=True
+        )
+    )
+    lateral_cells: tuple[int, int] = (6, 6)
+    layers: int = 6
+    vacuum_A: float = 40.0
+    contact_A: float = 4.0
+    equilibration_ps: float = 40.0
+    production_ps: float = 160.0
+    timestep_fs: float = 5.0
+    friction_per_fs: float = 0.002
+    sample_every_ps: float = 0.5
+    blocks: int = 8
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not (self.temperature_K > 0 and math.isfinite(self.temperature_K)):
+            raise ParameterError(f"temperature {self.temperature_K!r} K: must be positive")
+        if self.hamiltonian.wall is not None:
+            raise ParameterError("the slab–vapour run has no wall (the cell is periodic)")
+        if self.layers < 4 or min(self.lateral_cells) < 6 or self.lateral_cells[1] % 2:
+            raise ParameterError(
+                "the slab needs ≥ 4 layers and ≥ 6 × 6 cells (an even second count: "
+                "the orthogonal (111) cell)"
+            )
+        if not self.vacuum_A > 2 * self.contact_A + 10.0:
+            raise ParameterError(
+                f"vacuum {self.vacuum_A} Å: must exceed 2 × contact + 10 Å to hold vapour"
+            )
+        if self.blocks < 3:
+            raise ParameterError(f"blocks = {self.blocks}: need ≥ 3 for an interval")
+
+    def md(self, duration_ps: float) -> MDSettings:
+        h = self.hamiltonian
+        return MDSettings(
+            program=constant(self.temperature_K),
+            timestep_fs=self.timestep_fs,
+            duration_ps=duration_ps,
+            friction_per_fs=self.friction_per_fs,
+            seed=self.seed,
+            potential=h.potential,
+            solvent=h.solvent,
+            dimer_correction=h.dimer_correction,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Solubility:
+    """ρ_eq at one temperature, with what it rests on."""
+
+    temperature_K: float
+    mu_eV: float
+    density_per_A3: float
+    ci95_per_A3: tuple[float, float]
+    mean_vapour_atoms: float
+    vapour_volume_A3: float
+    n_frames: int
+    blocks_correlation: float
+    species: dict[int, float]  # cluster size → mean number of such clusters in the vapour
+    lattice_constant_A: float
+    n_slab_atoms: int
+
+    @property
+    def density_per_nm3(self) -> float:
+        return 1000.0 * self.density_per_A3
+
+
+def build_slab(settings: SlabSettings, lattice_constant_A: float):
+    """The periodic (111) slab of `settings`, centred in z, and its two surface heights [Å]."""
+    nx, ny = settings.lateral_cells
+    slab = fcc111(
+        "Au",
+        size=(nx, ny, settings.layers),
+        a=lattice_constant_A,
+        vacuum=0.5 * settings.vacuum_A,
+        orthogonal=True,
+        periodic=True,
+    )
+    slab.pbc = True
+    z = slab.positions[:, 2]
+    return slab, (float(z.min()), float(z.max()))
+
+
+def vapour_mask(
+    positions: np.ndarray, surfaces: tuple[float, float], cell_z: float, contact_A: float
+) -> np.ndarray:
+    """Atoms farther than `contact_A` beyond both surface planes (z folded into the cell)."""
+    z = np.mod(positions[:, 2], cell_z)
+    low, high = surfaces
+    return (z > high + contact_A) | (z < low - contact_A)
+
+
+def species_sizes(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Sizes of the connected clusters (bond cutoff `SPECIES_CUTOFF_A`, minimum images)."""
+    if len(positions) == 0:
+        return np.empty(0, dtype=int)
+    tree = cKDTree(np.mod(positions, box), boxsize=box)
+    pairs = tree.query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
+    n = len(positions)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.bincount(labels)
+
+
+def block_interval(values: np.ndarray, blocks: int) -> tuple[float, float, float, float]:
+    """Mean, 95 % Student-t interval over `blocks` block means, and the lag-1 correlation
+    of the block means (near 0 when the blocks are independent)."""
+    usable = len(values) - len(values) % blocks
+    if usable < blocks:
+        raise ParameterError(f"{len(values)} samples cannot fill {blocks} blocks")
+    means = values[:usable].reshape(blocks, -1).mean(axis=1)
+    centre = float(values[:usable].mean())
+    half = float(stats.t.ppf(0.975, blocks - 1) * means.std(ddof=1) / math.sqrt(blocks))
+    spread = means - means.mean()
+    denom = float((spread**2).sum())
+    rho1 = float((spread[1:] * spread[:-1]).sum() / denom) if denom > 0 else 0.0
+    return centre, centre - half, centre + half, rho1
+
+
+def measure_solubility(
+    settings: SlabSettings,
+    *,
+    lattice_constant_A: float | None = None,
+    on_sample: Callable[[int, int], None] | None = None,
+) -> Solubility:
+    """Run the slab of `settings` in contact with its vapour and measure ρ_eq (module notes).
+    `lattice_constant_A` defaults to the zero-pressure value at T; `on_sample(i, total)`
+    is called after each production sample (a progress bar)."""
+    a = (
+        zero_pressure_lattice_constant(settings.temperature_K, seed=settings.seed)
+        if lattice_constant_A is None
+        else lattice_constant_A
+    )
+    slab, surfaces = build_slab(settings, a)
+    box = np.diag(slab.cell.array).copy()
+    md = settings.md(settings.equilibration_ps)
+    slab.calc = settings.hamiltonian.calculator({"Au"})
+    initial_momenta(slab, md)
+    make_integrator(slab, md).run(md.total_steps)
+    every = max(1, round(settings.sample_every_ps * 1000.0 / settings.timestep_fs))
+    total = max(settings.blocks, round(settings.production_ps / settings.sample_every_ps))
+    start = md.total_steps
+    counts = np.zeros(total)
+    species: dict[int, int] = {}
+    for i in range(total):
+        step = start + i * every
+        make_integrator(slab, replace(md, duration_ps=None, n_steps=every), step).run(every)
+        inside = vapour_mask(slab.positions, surfaces, box[2], settings.contact_A)
+        counts[i] = inside.sum()
+        for size in species_sizes(slab.positions[inside], box):
+            species[int(size)] = species.get(int(size), 0) + 1
+        if on_sample is not None:
+            on_sample(i + 1, total)
+    area = box[0] * box[1]
+    volume = area * (box[2] - (surfaces[1] - surfaces[0]) - 2.0 * settings.contact_A)
+    mean, low, high, rho1 = block_interval(counts, settings.blocks)
+    return Solubility(
+        temperature_K=settings.temperature_K,
+        mu_eV=settings.hamiltonian.solvent.mu_eV,
+        density_per_A3=mean / volume,
+        ci95_per_A3=(max(low, 0.0) / volume, high / volume),
+        mean_vapour_atoms=mean,
+        vapour_volume_A3=float(volume),
+        n_frames=total,
+        blocks_correlation=rho1,
+        species={k: v / total for k, v in sorted(species.items())},
+        lattice_constant_A=float(a),
+        n_slab_atoms=len(slab),
+    )
+
+
+__all__ = [
+    "SPECIES_CUTOFF_A",
+    "SlabSettings",
+    "Solubility",
+    "block_interval",
+    "build_slab",
+    "measure_solubility",
+    "species_sizes",
+    "vapour_mask",
+]

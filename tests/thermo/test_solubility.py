@@ -1,0 +1,70 @@
+"""The parts of the slab–vapour solubility measurement, against exact facts: the (111) layer
+spacing a/√3, which atoms are vapour, species found across the periodic boundary, and the
+block interval's coverage of a known mean."""
+
+import numpy as np
+import pytest
+
+from aucluster.errors import ParameterError
+from aucluster.potentials import Hamiltonian, WallParameters
+from aucluster.thermo.solubility import (
+    SlabSettings,
+    block_interval,
+    build_slab,
+    species_sizes,
+    vapour_mask,
+)
+
+
+def test_slab_layers_are_the_111_spacing_and_the_cell_is_periodic():
+    settings = SlabSettings(temperature_K=600.0, layers=6, vacuum_A=30.0)
+    slab, (low, high) = build_slab(settings, 4.1)
+    assert slab.pbc.all()
+    assert len(slab) == 6 * 6 * 6
+    assert high - low == pytest.approx(5 * 4.1 / np.sqrt(3), abs=1e-9)
+    assert slab.cell[2, 2] == pytest.approx(high - low + 30.0, abs=1e-9)
+
+
+def test_vapour_is_beyond_the_contact_distance_on_either_side():
+    surfaces, cell_z = (10.0, 20.0), 50.0
+    z = np.array([15.0, 23.9, 24.1, 5.9, 6.1, 49.0, 51.0 + 24.5])  # the last folds to 25.5
+    positions = np.column_stack([np.zeros_like(z), np.zeros_like(z), z])
+    mask = vapour_mask(positions, surfaces, cell_z, 4.0)
+    assert mask.tolist() == [False, False, True, True, False, True, True]
+
+
+def test_species_are_connected_across_the_boundary():
+    box = np.array([20.0, 20.0, 20.0])
+    positions = np.array(
+        [[1.0, 10, 10], [19.0, 10, 10], [10, 10, 10], [10, 3, 3], [10, 3, 6.0]]
+    )  # a dimer across x = 0 (2 Å apart), a monomer, a dimer 3 Å apart
+    assert sorted(species_sizes(positions, box).tolist()) == [1, 2, 2]
+    assert species_sizes(np.empty((0, 3)), box).size == 0
+
+
+def test_block_interval_covers_a_known_mean_about_95_percent_of_the_time():
+    rng = np.random.default_rng(7)
+    hits = 0
+    for _ in range(400):
+        _, low, high, _ = block_interval(rng.normal(3.0, 1.0, 800), 8)
+        hits += low <= 3.0 <= high
+    assert 0.92 <= hits / 400 <= 0.98  # binomial sd at 0.95 and 400 draws: 0.011
+    with pytest.raises(ParameterError):
+        block_interval(np.ones(5), 8)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"temperature_K": 0.0},
+        {"temperature_K": float("nan")},
+        {"temperature_K": 600.0, "layers": 3},
+        {"temperature_K": 600.0, "lateral_cells": (6, 5)},
+        {"temperature_K": 600.0, "vacuum_A": 12.0},
+        {"temperature_K": 600.0, "blocks": 2},
+        {"temperature_K": 600.0, "hamiltonian": Hamiltonian(wall=WallParameters(radius=9.0))},
+    ],
+)
+def test_bad_settings_are_refused(bad):
+    with pytest.raises(ParameterError):
+        SlabSettings(**bad)
