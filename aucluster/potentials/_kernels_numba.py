@@ -1,0 +1,82 @@
+"""Compiled kernels (numba) of the smooth-coordination terms: one loop over the Verlet pairs.
+
+Used by `ImplicitSolvent` (and through it the Au₂ correction) when numba is installed (the
+``fast`` extra); the NumPy path in `aucluster.potentials.terms` computes the same numbers
+(tested to 1e-12) and stays the fallback. The NumPy path spends its time gathering
+coordinates of ~10⁵ candidate pairs into temporary arrays; here each pair is read once.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def switch_pairs(positions, first, second, box, periodic, r_inner, r_outer):
+    """C_i and, for the candidate pairs closer than `r_outer`: first, second, f'(r)/r and the
+    three components of r_second − r_first (minimum images if `periodic`)."""
+    n, m = positions.shape[0], first.shape[0]
+    c = np.zeros(n)
+    kept_first = np.empty(m, np.int64)
+    kept_second = np.empty(m, np.int64)
+    dx, dy, dz = np.empty(m), np.empty(m), np.empty(m)
+    df_over_r = np.empty(m)
+    outer2 = r_outer * r_outer
+    width = r_outer - r_inner
+    k = 0
+    for p in range(m):
+        i, j = first[p], second[p]
+        x = positions[j, 0] - positions[i, 0]
+        y = positions[j, 1] - positions[i, 1]
+        z = positions[j, 2] - positions[i, 2]
+        if periodic:
+            x -= box[0] * round(x / box[0])
+            y -= box[1] * round(y / box[1])
+            z -= box[2] * round(z / box[2])
+        r2 = x * x + y * y + z * z
+        if r2 >= outer2:
+            continue
+        r = math.sqrt(r2)
+        if r > r_inner:
+            t = math.pi * (r - r_inner) / width
+            f = 0.5 * (1.0 + math.cos(t))
+            df = -0.5 * math.pi / width * math.sin(t)
+        else:
+            f, df = 1.0, 0.0
+        c[i] += f
+        c[j] += f
+        kept_first[k], kept_second[k] = i, j
+        dx[k], dy[k], dz[k] = x, y, z
+        df_over_r[k] = df / r
+        k += 1
+    return (
+        c,
+        kept_first[:k],
+        kept_second[:k],
+        df_over_r[:k],
+        dx[:k],
+        dy[:k],
+        dz[:k],
+    )
+
+
+@njit(cache=True)
+def pair_forces(n, first, second, coefficient, df_over_r, dx, dy, dz):
+    """Forces of E = Σ_i e(C_i) over the pairs of `switch_pairs`: F_second = −F_first =
+    (κ_i + κ_j) f'(r)/r · d with κ = `coefficient` = −e'(C) per atom (μ_s w'(C) for the
+    solvent, whose e(C) = −μ_s w(C))."""
+    forces = np.zeros((n, 3))
+    for k in range(first.shape[0]):
+        i, j = first[k], second[k]
+        coef = (coefficient[i] + coefficient[j]) * df_over_r[k]
+        if coef == 0.0:
+            continue
+        fx, fy, fz = coef * dx[k], coef * dy[k], coef * dz[k]
+        forces[j, 0] += fx
+        forces[j, 1] += fy
+        forces[j, 2] += fz
+        forces[i, 0] -= fx
+        forces[i, 1] -= fy
+        forces[i, 2] -= fz
+    return forces
