@@ -1,7 +1,7 @@
 """Which species the cloud model favours: Δ_n [eV/atom] of small clusters against μ_s.
 
 Δ_n = E_n/n − ε_bulk, the cost per atom of taking n atoms from the crystal into a relaxed
-n-atom cluster (`aucluster.thermo.cloud`), for EMT with and without the Au₂ correction and
+n-atom cluster (`aucluster.thermo.cloud`), for EMT with and without the small-cluster correction and
 the implicit solvent at several μ_s. Prints the Markdown table of docs/cloud.md (a few
 seconds on one core).
 
@@ -20,13 +20,13 @@ def main() -> None:
     parser.add_argument("--c-max", type=float, default=SolventParameters().c_max)
     args = parser.parse_args()
     sizes = DEFAULT_SIZES
-    print("| Au₂ correction | μ_s [eV] | " + " | ".join(f"Δ_{n}" for n in sizes) + " | cheapest |")
+    print("| correction | μ_s [eV] | " + " | ".join(f"Δ_{n}" for n in sizes) + " | cheapest |")
     print("|---|---:|" + "---:|" * len(sizes) + "---:|")
     for correction in (False, True):
         for mu in args.mu_eV:
             hamiltonian = Hamiltonian(
                 solvent=SolventParameters(mu_eV=mu, c_max=args.c_max),
-                dimer_correction=correction,
+                cluster_correction=correction,
             )
             costs = dissolution_costs(hamiltonian, sizes)
             cells = " | ".join(f"{c.cost_eV_per_atom:+.2f}" for c in costs)

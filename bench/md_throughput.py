@@ -2,9 +2,9 @@
 
 (a) the anchor: asap3 EMT with asap3's Langevin (its C++ integrator), nothing else;
 (b) `run_md` with EMT alone (trajectory frame every 100 steps, checkpoint every 1,000);
-(c) `run_md` with the cloud model: EMT + Au₂ correction + implicit solvent (μ_s = 1.5 eV) +
-spherical wall (numba kernels for the solvent and the correction when the ``fast`` extra is
-installed; the script says which).
+(c) `run_md` with the cloud model: EMT + small-cluster correction + implicit solvent
+(μ_s = 1.5 eV) + spherical wall (numba kernels for the solvent and the correction when the
+``fast`` extra is installed; the script says which).
 Each variant runs `--steps` steps after a warm-up; the three are interleaved `--repeats` times
 and the fastest repeat of each counts (the machines are noisy). Targets: (b)/(a) ≤ 1.05,
 (c)/(a) ≤ 1.3 (issue 15).
@@ -61,7 +61,7 @@ def steady_seconds_per_step(atoms, steps: int, directory, **terms) -> float:
     """Seconds per step inside `run_md` in steady state: timed by an observer from step 10
     to the last step, so frame writes and checkpoints at their usual intervals are included
     and the one-off set-up (first force call, initial files) is not, as for the anchor.
-    `terms` are `solvent=` / `wall=` / `dimer_correction=` settings."""
+    `terms` are `solvent=` / `wall=` / `cluster_correction=` settings."""
     settings = MDSettings(
         program=constant(300),
         n_steps=steps + 10,
@@ -80,13 +80,13 @@ def steady_seconds_per_step(atoms, steps: int, directory, **terms) -> float:
 
 
 def ours(atoms, steps: int, *, extra: bool, workdir: Path, tag: str) -> float:
-    """µs/atom/step of `run_md`, with the Au₂ correction, solvent and wall when `extra`."""
+    """µs/atom/step of `run_md`; with the small-cluster correction, solvent and wall if `extra`."""
     terms: dict = {}
     if extra:
         terms = {
             "solvent": SolventParameters(mu_eV=1.5),
             "wall": WallParameters(radius=RADIUS + 8),
-            "dimer_correction": True,
+            "cluster_correction": True,
         }
     return steady_seconds_per_step(atoms, steps, workdir / tag, **terms) / len(atoms) * 1e6
 

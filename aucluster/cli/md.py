@@ -10,14 +10,23 @@ import numpy as np
 from aucluster.analysis.clusters import cluster_labels
 from aucluster.cli.options import MDProgress
 from aucluster.errors import ParameterError
-from aucluster.md import MDSettings, constant, load_settings, parse_program, resume_md, run_md
+from aucluster.md import (
+    CloudSettings,
+    MDSettings,
+    constant,
+    load_settings,
+    parse_program,
+    resume_md,
+    run_md,
+)
+from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.md.rundir import read_run_json
 from aucluster.md.settings import Ensemble, settings_from_dict
 from aucluster.potentials import Potential, WallParameters
 from aucluster.store.files import read_frames
 from aucluster.structures import in_vacuum_box
 from aucluster.structures.geometry import lacks_box
-from aucluster.thermo.homologous import program_extremes
+from aucluster.thermo.homologous import check_below_melting, program_extremes
 
 #: Run length when neither the options nor a config file give one [ps].
 DEFAULT_DURATION_PS = 10.0
@@ -48,7 +57,7 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
         "checkpoint_interval": "checkpoint_interval",
         "seed": "seed",
         "potential": "potential",
-        "dimer_correction": "dimer_correction",
+        "cluster_correction": "cluster_correction",
     }
     for opt, key in simple.items():
         if opts[opt] is not None:
@@ -67,6 +76,15 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
         settings = replace(
             settings, wall=replace(settings.wall, stiffness_eV_per_A2=opts["wall_stiffness"])
         )
+    if opts["supersaturation"] is not None:
+        if opts["solvent_mu_eV"] is not None:
+            raise ParameterError(
+                "--supersaturation runs the cloud model with its own μ_s: drop --solvent-mu-eV"
+            )
+        settings = replace(settings, cloud=CloudSettings(supersaturation=opts["supersaturation"]))
+    above = check_below_melting(settings.program, settings.potential)
+    if above and not opts["above_melting"]:
+        raise ParameterError(f"{above}: say --above-melting to run there")
     if settings.ensemble is Ensemble.NVE and not settings.program.is_constant:
         raise ParameterError("a temperature program needs the Langevin ensemble (NVE has no bath)")
     return settings
@@ -165,13 +183,27 @@ def _with_progress(label: str, settings: MDSettings, start):
     help="Radius of the spherical wall about the box centre [Å]; none by default.",
 )
 @click.option(
-    "--dimer-correction/--no-dimer-correction",
+    "--cluster-correction/--no-cluster-correction",
     default=None,
-    help="Give EMT Au the real dimer, D0 2.29 eV at 2.47 Å (aucluster.potentials.dimer) "
-    f"[default: {'on' if MD_DEFAULTS.dimer_correction else 'off'}].",
+    help="Correct EMT Au's small clusters: the real dimer (D0 2.29 eV at 2.47 Å) and bonds "
+    "among atoms with < 7 neighbours fitted to PBE Au3–Au7 (aucluster.potentials.correction) "
+    f"[default: {'on' if MD_DEFAULTS.cluster_correction else 'off'}].",
 )
 @click.option(
     "--wall-stiffness", type=float, help=f"Wall stiffness [eV/Å²]  [default: {WALL_STIFFNESS:g}]"
+)
+@click.option(
+    "--supersaturation",
+    type=float,
+    help="Seed the pocket (needs --wall-radius) with a monomer cloud at supersaturation S = "
+    "ρ/ρ_eq(T) of the model's own solubility, and run the cloud model (μ_s "
+    f"{DEFAULT_CLOUD_MU_EV:g} eV, small-cluster correction; aucluster.md.cloud). S > 0.",
+)
+@click.option(
+    "--above-melting",
+    is_flag=True,
+    default=None,
+    help="Allow a program above the bulk melting point of the potential (EMT Au: 938 K).",
 )
 def md(
     input_file: Path | None,

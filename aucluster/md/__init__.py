@@ -1,5 +1,6 @@
 """Molecular dynamics: settings, temperature programs, the runner, checkpoints and restart."""
 
+from aucluster.md.cloud import CloudSettings, equilibrium_density, seed_cloud
 from aucluster.md.programs import (
     TemperatureProgram,
     anneal_and_quench,
@@ -22,6 +23,7 @@ from aucluster.md.runner import (
 from aucluster.md.settings import Ensemble, MDSettings, load_settings, settings_from_dict
 
 __all__ = [
+    "CloudSettings",
     "Ensemble",
     "MDInstabilityError",
     "MDResult",
@@ -31,6 +33,7 @@ __all__ = [
     "calculator_for",
     "constant",
     "degrees_of_freedom",
+    "equilibrium_density",
     "initial_momenta",
     "kinetic_temperature",
     "linear_ramp",
@@ -40,5 +43,6 @@ __all__ = [
     "piecewise",
     "resume_md",
     "run_md",
+    "seed_cloud",
     "settings_from_dict",
 ]

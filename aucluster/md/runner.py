@@ -22,6 +22,7 @@ from ase.md.velocitydistribution import Stationary, ZeroRotation
 
 from aucluster.errors import ParameterError
 from aucluster.md import rundir
+from aucluster.md.cloud import seed_cloud
 from aucluster.md.settings import Ensemble, MDSettings, settings_from_dict
 from aucluster.store.files import write_json
 from aucluster.store.provenance import provenance_record
@@ -278,6 +279,9 @@ def run_md(
             "(resume it with resume_md / --resume, or choose another)"
         )
     _check_atoms(atoms)
+    cloud_record = None
+    if settings.cloud is not None:
+        atoms, cloud_record = _seeded(atoms, settings)
     work = atoms.copy()
     work.constraints = []
     run = _Run(work, settings, directory, observers)
@@ -298,7 +302,29 @@ def run_md(
         "degrees_of_freedom": run.n_dof,
         "provenance": provenance_record(settings=settings_dict, seed=settings.seed),
     }
+    if cloud_record is not None:
+        meta["cloud"] = cloud_record
     return _advance_and_finish(run, meta)
+
+
+def _seeded(atoms: Atoms, settings: MDSettings) -> tuple[Atoms, dict]:
+    """`atoms` with the run's cloud placed in its pocket (`aucluster.md.cloud.seed_cloud`)."""
+    assert settings.cloud is not None  # the caller checked
+    assert settings.wall is not None  # MDSettings requires it with a cloud
+    wall = settings.wall
+    centre = (
+        np.asarray(wall.centre, dtype=float)
+        if wall.centre is not None
+        else 0.5 * atoms.cell.array.sum(axis=0)
+    )
+    return seed_cloud(
+        atoms,
+        settings.cloud,
+        temperature_K=settings.program.temperature_at(0.0),
+        centre=centre,
+        wall_radius_A=wall.radius,
+        seed=settings.seed,
+    )
 
 
 def resume_md(directory: str | os.PathLike, *, observers: Sequence[Observer] = ()) -> MDResult:

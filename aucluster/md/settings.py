@@ -9,6 +9,7 @@ from typing import Any
 
 from aucluster.config import convert, from_table
 from aucluster.errors import ParameterError
+from aucluster.md.cloud import CloudSettings
 from aucluster.md.programs import TemperatureProgram, constant
 from aucluster.potentials import Hamiltonian, Potential, SolventParameters, WallParameters
 
@@ -47,8 +48,14 @@ class MDSettings:
         Implicit solvent; μ_s = 0 (default) switches it off.
     wall : WallParameters or None
         Spherical confining wall; None for none.
-    dimer_correction : bool
-        Give EMT Au the real dimer (D₀ 2.29 eV at 2.47 Å; `aucluster.potentials.dimer`).
+    cluster_correction : bool
+        Correct EMT Au's small clusters: the real dimer (D₀ 2.29 eV at 2.47 Å) and a bond
+        penalty among low-coordinated atoms fitted to PBE Au₃–Au₇
+        (`aucluster.potentials.correction`, `aucluster.potentials.small_clusters`).
+    cloud : CloudSettings or None
+        The cluster-cloud model (`aucluster.md.cloud`): the pocket (the wall) is seeded at
+        supersaturation S when the run starts, the solvent's μ_s is the cloud's and the
+        small-cluster correction is on. None (default) for no cloud.
     max_force_eV_per_A : float
         A force above this [eV/Å] stops the run as blown up (overlapping atoms, too long a
         step): normal Au MD stays below ~5 eV/Å.
@@ -66,7 +73,8 @@ class MDSettings:
     potential: Potential = Potential.EMT
     solvent: SolventParameters = field(default_factory=SolventParameters)
     wall: WallParameters | None = None
-    dimer_correction: bool = False
+    cluster_correction: bool = False
+    cloud: CloudSettings | None = None
     max_force_eV_per_A: float = 50.0
 
     def __post_init__(self) -> None:
@@ -91,10 +99,28 @@ class MDSettings:
                 f"checkpoint_interval {self.checkpoint_interval} must be a multiple of "
                 f"sample_interval {self.sample_interval}"
             )
-        if self.dimer_correction and self.potential is not Potential.EMT:
-            raise ParameterError("dimer_correction is for EMT Au only (potential = 'emt')")
+        if self.cluster_correction and self.potential is not Potential.EMT:
+            raise ParameterError("cluster_correction is for EMT Au only (potential = 'emt')")
+        if self.cloud is not None:
+            self._adopt_cloud(self.cloud)
         if not self.max_force_eV_per_A > 0:
             raise ParameterError(f"max_force {self.max_force_eV_per_A!r} eV/Å: must be positive")
+
+    def _adopt_cloud(self, cloud: CloudSettings) -> None:
+        """The cloud model's Hamiltonian: its μ_s in the default solvent form, the
+        small-cluster correction, EMT, inside a wall (the pocket)."""
+        if self.wall is None:
+            raise ParameterError("[md.cloud] needs the pocket: give [md.wall] a radius")
+        if self.potential is not Potential.EMT:
+            raise ParameterError("[md.cloud] is a model of EMT Au (potential = 'emt')")
+        expected = SolventParameters(mu_eV=cloud.mu_eV)
+        if self.solvent not in (SolventParameters(), expected):
+            raise ParameterError(
+                "with [md.cloud] the solvent is the cloud model's (μ_s = cloud mu_eV, default "
+                "switch): leave [md.solvent] out"
+            )
+        object.__setattr__(self, "solvent", expected)
+        object.__setattr__(self, "cluster_correction", True)
 
     @property
     def hamiltonian(self) -> Hamiltonian:
@@ -103,7 +129,7 @@ class MDSettings:
             potential=self.potential,
             solvent=self.solvent,
             wall=self.wall,
-            dimer_correction=self.dimer_correction,
+            cluster_correction=self.cluster_correction,
         )
 
     @property

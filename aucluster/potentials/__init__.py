@@ -25,7 +25,7 @@ class Hamiltonian:
     potential: Potential = Potential.EMT
     solvent: SolventParameters = field(default_factory=SolventParameters)
     wall: WallParameters | None = None
-    dimer_correction: bool = False
+    cluster_correction: bool = False
 
     def calculator(self, elements):
         """A new calculator for atoms of these `elements` (`make_calculator`)."""
@@ -34,7 +34,7 @@ class Hamiltonian:
             elements,
             solvent=self.solvent,
             wall=self.wall,
-            dimer_correction=self.dimer_correction,
+            cluster_correction=self.cluster_correction,
         )
 
 
@@ -44,21 +44,23 @@ def make_calculator(
     *,
     solvent: SolventParameters | None = None,
     wall: WallParameters | None = None,
-    dimer_correction: bool = False,
+    cluster_correction: bool = False,
 ):
-    """The MD calculator: the potential plus the Au₂ correction (if asked,
-    `aucluster.potentials.dimer`), the solvent term (if μ_s > 0) and the wall (if given),
+    """The MD calculator: the potential plus the small-cluster correction (if asked: the real
+    Au₂ and the bond penalty fitted to PBE Au₃–Au₇, `aucluster.potentials.correction`), the
+    solvent term (if μ_s > 0) and the wall (if given),
     summed in a `TotalCalculator` (term order: potential, correction, solvent, wall). With no
     extra term the bare asap3 potential is returned, which asap3's integrators drive
     without a round trip through Python."""
     potential_calc = make_potential(potential, elements)
     terms = [potential_calc]
-    if dimer_correction:
+    if cluster_correction:
         if Potential(potential) is not Potential.EMT or set(elements) - {"Au"}:
-            raise ParameterError("the dimer correction is for EMT Au only")
-        from aucluster.potentials.dimer import DimerCorrection
+            raise ParameterError("the small-cluster correction is for EMT Au only")
+        from aucluster.potentials.correction import SmallClusterCorrection
+        from aucluster.potentials.small_clusters import fitted_penalty
 
-        terms.append(DimerCorrection())
+        terms.append(SmallClusterCorrection(bonds=fitted_penalty()))
     if solvent is not None and solvent.mu_eV > 0:
         terms.append(ImplicitSolvent(solvent))
     if wall is not None:

@@ -1,6 +1,6 @@
 """Compiled kernels (numba) of the smooth-coordination terms: one loop over the Verlet pairs.
 
-Used by `ImplicitSolvent` (and through it the Au₂ correction) when numba is installed (the
+Used by `ImplicitSolvent` (and through it the small-cluster correction) when numba is installed (the
 ``fast`` extra); the NumPy path in `aucluster.potentials.terms` computes the same numbers
 (tested to 1e-12) and stays the fallback. The NumPy path spends its time gathering
 coordinates of ~10⁵ candidate pairs into temporary arrays; here each pair is read once.

@@ -194,7 +194,7 @@ class ImplicitSolvent(ExactStateCalculator):
     μ_s is an energy reward for low coordination, meant for the free energy an Au atom gains
     from solvation and complexation in the liquid. It is not a chemical potential, and it does
     not set a supersaturation by itself: with EMT's over-bound small clusters the species it
-    makes cheapest is the dimer (trimer with the Au₂ correction), not the monomer
+    makes cheapest is the dimer (the trimer with only the Au₂ part of the correction)
     (docs/cloud.md, `aucluster.thermo.cloud`).
     """
 

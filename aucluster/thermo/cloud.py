@@ -9,11 +9,12 @@ correction, implicit solvent; `aucluster.potentials.Hamiltonian`),
     \\Delta_n = E_n / n - \\varepsilon_{bulk},
 
 with E_n the cluster's relaxed energy and ε_bulk the potential's fcc energy per atom at zero
-pressure (`aucluster.stability.bulk_reference`; the solvent and the Au₂ correction vanish in
-the bulk). Δ₁ is the cohesive energy less the solvent's gain μ_s; a species with Δ_n ≤ 0 is
-more stable than the crystal, which then dissolves into it without limit. In equilibrium the
-cloud holds species n at a density ∝ exp(−n Δ_n / kT) (times its internal and translational
-partition functions, not included here), so the n with the lowest Δ_n dominates a dense cloud.
+pressure (`aucluster.stability.bulk_reference`; the solvent and the small-cluster correction
+vanish in the bulk). Δ₁ is the cohesive energy less the solvent's gain μ_s; a species with
+Δ_n ≤ 0 is more stable than the crystal, which then dissolves into it without limit. In
+equilibrium the cloud holds species n at a density ∝ exp(−n Δ_n / kT) (times its internal and
+translational partition functions, not included here), so the n with the lowest Δ_n
+dominates a dense cloud.
 
 This is an energy balance, not a free energy: it tells which species the model favours, and
 where the solvent reward makes a species cheaper than the bulk; the cloud's density at

@@ -85,4 +85,24 @@ def program_extremes(program, potential: Potential | str, n_atoms: int) -> list[
     return [homologous(t, potential, n_atoms) for t in sorted({min(temps), max(temps)})]
 
 
-__all__ = ["MEASURED_ATOMS", "MIN_FIT_ATOMS", "MeltingScale", "homologous", "melting_scale"]
+def check_below_melting(program, potential: Potential | str) -> str | None:
+    """None if the program stays at or below the bulk melting point of `potential` (or none
+    was measured), else a sentence saying how far above it goes."""
+    scale = melting_scale(potential)
+    highest = max(t for _, t in program.points)
+    if scale is None or highest <= scale.bulk_K:
+        return None
+    return (
+        f"the program reaches {highest:g} K = {highest / scale.bulk_K:.2f} T_m(bulk, "
+        f"{scale.bulk_K:.0f} K of {Potential(potential)})"
+    )
+
+
+__all__ = [
+    "MEASURED_ATOMS",
+    "MIN_FIT_ATOMS",
+    "MeltingScale",
+    "check_below_melting",
+    "homologous",
+    "melting_scale",
+]

@@ -2,8 +2,8 @@
 
 A periodic (111) slab of the potential's zero-pressure crystal at T (in-plane lattice
 constant from `zero_pressure_lattice_constant`) sits in a fully periodic orthorhombic cell
-with vacuum above and below, on the Hamiltonian of an MD run (EMT, Au₂ correction, implicit
-solvent; the solvent and correction take minimum images, `aucluster.potentials.terms`).
+with vacuum above and below, on the Hamiltonian of an MD run (EMT, small-cluster correction,
+implicit solvent; the solvent and correction take minimum images, `aucluster.potentials.terms`).
 Langevin MD lets atoms leave the surfaces and come back; once the vapour has filled, its
 *monomer-equivalent* density (every atom in the vapour counts once, whatever species it is
 in) is
@@ -14,9 +14,9 @@ in) is
 
 with N_vap the atoms farther than `contact_A` from both initial surface planes (adatoms and
 atoms leaving are not vapour yet) and V_vap = A (L_z − t − 2 d_c) that region's volume. The
-error bar is a 95 % Student-t interval over `blocks` consecutive blocks of the production
-frames (block averaging: the blocks must be longer than the vapour's correlation time, which
-the table's ``blocks_correlation`` column checks — the lag-1 correlation of block means).
+error bar is a 95 % interval that accounts for the count's autocorrelation
+(`correlated_interval`): the vapour exchanges atoms with the surfaces slowly, and its
+correlation time (tens of ps) is reported with each value.
 Species are the connected clusters (bond cutoff 3.7 Å, minimum images) of vapour atoms.
 
 A flat surface has no Laplace pressure, so this is the reference the supersaturation S =
@@ -50,7 +50,7 @@ class SlabSettings:
     temperature_K: float
     hamiltonian: Hamiltonian = field(
         default_factory=lambda: Hamiltonian(
-            solvent=SolventParameters(mu_eV=2.0), dimer_correction=True
+            solvent=SolventParameters(mu_eV=2.0), cluster_correction=True
         )
     )
     lateral_cells: tuple[int, int] = (6, 6)
@@ -62,7 +62,6 @@ class SlabSettings:
     timestep_fs: float = 5.0
     friction_per_fs: float = 0.002
     sample_every_ps: float = 0.5
-    blocks: int = 8
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -79,8 +78,6 @@ class SlabSettings:
             raise ParameterError(
                 f"vacuum {self.vacuum_A} Å: must exceed 2 × contact + 10 Å to hold vapour"
             )
-        if self.blocks < 3:
-            raise ParameterError(f"blocks = {self.blocks}: need ≥ 3 for an interval")
 
     def md(self, duration_ps: float) -> MDSettings:
         h = self.hamiltonian
@@ -92,7 +89,7 @@ class SlabSettings:
             seed=self.seed,
             potential=h.potential,
             solvent=h.solvent,
-            dimer_correction=h.dimer_correction,
+            cluster_correction=h.cluster_correction,
         )
 
 
@@ -107,7 +104,7 @@ class Solubility:
     mean_vapour_atoms: float
     vapour_volume_A3: float
     n_frames: int
-    blocks_correlation: float
+    correlation_time_ps: float
     species: dict[int, float]  # cluster size → mean number of such clusters in the vapour
     lattice_constant_A: float
     n_slab_atoms: int
@@ -154,19 +151,33 @@ def species_sizes(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
     return np.bincount(labels)
 
 
-def block_interval(values: np.ndarray, blocks: int) -> tuple[float, float, float, float]:
-    """Mean, 95 % Student-t interval over `blocks` block means, and the lag-1 correlation
-    of the block means (near 0 when the blocks are independent)."""
-    usable = len(values) - len(values) % blocks
-    if usable < blocks:
-        raise ParameterError(f"{len(values)} samples cannot fill {blocks} blocks")
-    means = values[:usable].reshape(blocks, -1).mean(axis=1)
-    centre = float(values[:usable].mean())
-    half = float(stats.t.ppf(0.975, blocks - 1) * means.std(ddof=1) / math.sqrt(blocks))
-    spread = means - means.mean()
-    denom = float((spread**2).sum())
-    rho1 = float((spread[1:] * spread[:-1]).sum() / denom) if denom > 0 else 0.0
-    return centre, centre - half, centre + half, rho1
+def correlated_interval(
+    values: np.ndarray, window: float = 5.0
+) -> tuple[float, float, float, float]:
+    """Mean of a correlated series, its 95 % interval and the integrated autocorrelation time
+    τ [samples] (Sokal's automatic window: the first M with M ≥ `window` τ(M)). The variance
+    of the mean is σ² τ / N, and the interval uses Student's t with N/τ − 1 degrees of
+    freedom, so a series that decorrelates slowly gets the wide interval it deserves."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n < 4:
+        raise ParameterError(f"{n} samples: need ≥ 4 for an interval")
+    centre = float(values.mean())
+    x = values - centre
+    variance = float(x @ x) / n
+    if variance == 0.0:
+        return centre, centre, centre, 1.0
+    spectrum = np.fft.rfft(x, 2 * n)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum))[:n] / (variance * n)
+    tau = 1.0
+    for m in range(1, n):
+        tau = 1.0 + 2.0 * float(acf[1 : m + 1].sum())
+        if m >= window * tau:
+            break
+    tau = max(tau, 1.0)
+    n_eff = n / tau
+    half = float(stats.t.ppf(0.975, max(n_eff - 1.0, 1.0)) * math.sqrt(variance * tau / (n - 1)))
+    return centre, centre - half, centre + half, tau
 
 
 def measure_solubility(
@@ -190,7 +201,7 @@ def measure_solubility(
     initial_momenta(slab, md)
     make_integrator(slab, md).run(md.total_steps)
     every = max(1, round(settings.sample_every_ps * 1000.0 / settings.timestep_fs))
-    total = max(settings.blocks, round(settings.production_ps / settings.sample_every_ps))
+    total = max(4, round(settings.production_ps / settings.sample_every_ps))
     start = md.total_steps
     counts = np.zeros(total)
     species: dict[int, int] = {}
@@ -205,7 +216,7 @@ def measure_solubility(
             on_sample(i + 1, total)
     area = box[0] * box[1]
     volume = area * (box[2] - (surfaces[1] - surfaces[0]) - 2.0 * settings.contact_A)
-    mean, low, high, rho1 = block_interval(counts, settings.blocks)
+    mean, low, high, tau = correlated_interval(counts)
     return Solubility(
         temperature_K=settings.temperature_K,
         mu_eV=settings.hamiltonian.solvent.mu_eV,
@@ -214,7 +225,7 @@ def measure_solubility(
         mean_vapour_atoms=mean,
         vapour_volume_A3=float(volume),
         n_frames=total,
-        blocks_correlation=rho1,
+        correlation_time_ps=tau * settings.sample_every_ps,
         species={k: v / total for k, v in sorted(species.items())},
         lattice_constant_A=float(a),
         n_slab_atoms=len(slab),
@@ -225,8 +236,8 @@ __all__ = [
     "SPECIES_CUTOFF_A",
     "SlabSettings",
     "Solubility",
-    "block_interval",
     "build_slab",
+    "correlated_interval",
     "measure_solubility",
     "species_sizes",
     "vapour_mask",

@@ -15,7 +15,7 @@ from aucluster.potentials import (
     make_calculator,
     make_potential,
 )
-from aucluster.potentials.dimer import DimerCorrection
+from aucluster.potentials.correction import SmallClusterCorrection
 from aucluster.structures import build_icosahedron, build_octahedron
 from aucluster.structures.geometry import in_vacuum_box
 
@@ -93,7 +93,7 @@ def test_compiled_and_numpy_paths_agree_and_minimum_images_hold():
     atoms = _cloud_around(build_icosahedron(4))
     for make in (
         lambda compiled: ImplicitSolvent(SolventParameters(mu_eV=1.7), compiled=compiled),
-        lambda compiled: DimerCorrection(compiled=compiled),
+        lambda compiled: SmallClusterCorrection(compiled=compiled),
     ):
         results = []
         for structure in (atoms, _straddling(atoms)):

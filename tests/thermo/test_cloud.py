@@ -8,7 +8,7 @@ from ase import Atoms, units
 
 from aucluster.errors import ParameterError
 from aucluster.potentials import Hamiltonian, SolventParameters, WallParameters, make_potential
-from aucluster.potentials.dimer import AU2_D0_EV, AU2_OMEGA_CM
+from aucluster.potentials.correction import AU2_D0_EV, AU2_OMEGA_CM
 from aucluster.stability.bulk import bulk_reference
 from aucluster.thermo.cloud import cheapest_species, dissolution_costs
 
@@ -20,7 +20,7 @@ def _emt_cohesive_energy() -> float:
 
 
 def _costs(mu_eV: float, correction: bool) -> dict[int, float]:
-    hamiltonian = Hamiltonian(solvent=SolventParameters(mu_eV=mu_eV), dimer_correction=correction)
+    hamiltonian = Hamiltonian(solvent=SolventParameters(mu_eV=mu_eV), cluster_correction=correction)
     return {c.n_atoms: c.cost_eV_per_atom for c in dissolution_costs(hamiltonian, (1, 2))}
 
 
@@ -37,7 +37,7 @@ def test_monomer_and_dimer_costs_are_the_exact_values():
 
 
 def test_cheapest_species_and_refusals():
-    costs = dissolution_costs(Hamiltonian(dimer_correction=True), (1, 2))
+    costs = dissolution_costs(Hamiltonian(cluster_correction=True), (1, 2))
     assert cheapest_species(costs).n_atoms == 2  # bound atoms are cheaper without solvent
     with pytest.raises(ParameterError):
         cheapest_species([])

@@ -1,6 +1,6 @@
 """The parts of the slab–vapour solubility measurement, against exact facts: the (111) layer
 spacing a/√3, which atoms are vapour, species found across the periodic boundary, and the
-block interval's coverage of a known mean."""
+interval's coverage of a known mean."""
 
 import numpy as np
 import pytest
@@ -9,8 +9,8 @@ from aucluster.errors import ParameterError
 from aucluster.potentials import Hamiltonian, WallParameters
 from aucluster.thermo.solubility import (
     SlabSettings,
-    block_interval,
     build_slab,
+    correlated_interval,
     species_sizes,
     vapour_mask,
 )
@@ -42,15 +42,25 @@ def test_species_are_connected_across_the_boundary():
     assert species_sizes(np.empty((0, 3)), box).size == 0
 
 
-def test_block_interval_covers_a_known_mean_about_95_percent_of_the_time():
+def test_interval_covers_a_known_mean_for_independent_and_correlated_series():
+    # white noise (τ = 1) and an AR(1) series with φ = 0.9 (τ = (1 + φ)/(1 − φ) = 19): the
+    # autocorrelation-aware interval covers the true mean about 95 % of the time for both
     rng = np.random.default_rng(7)
-    hits = 0
-    for _ in range(400):
-        _, low, high, _ = block_interval(rng.normal(3.0, 1.0, 800), 8)
-        hits += low <= 3.0 <= high
-    assert 0.92 <= hits / 400 <= 0.98  # binomial sd at 0.95 and 400 draws: 0.011
+    for phi, expected_tau in ((0.0, 1.0), (0.9, 19.0)):
+        hits, taus = 0, []
+        for _ in range(300):
+            noise = rng.normal(0.0, 1.0, 2000)
+            series = np.empty_like(noise)
+            series[0] = noise[0] / np.sqrt(1 - phi**2)
+            for k in range(1, len(noise)):
+                series[k] = phi * series[k - 1] + noise[k]
+            _, low, high, tau = correlated_interval(3.0 + series)
+            hits += low <= 3.0 <= high
+            taus.append(tau)
+        assert 0.90 <= hits / 300 <= 0.99, (phi, hits)  # binomial sd at 0.95: 0.013
+        assert np.median(taus) == pytest.approx(expected_tau, rel=0.25)
     with pytest.raises(ParameterError):
-        block_interval(np.ones(5), 8)
+        correlated_interval(np.ones(3))
 
 
 @pytest.mark.parametrize(
@@ -61,7 +71,6 @@ def test_block_interval_covers_a_known_mean_about_95_percent_of_the_time():
         {"temperature_K": 600.0, "layers": 3},
         {"temperature_K": 600.0, "lateral_cells": (6, 5)},
         {"temperature_K": 600.0, "vacuum_A": 12.0},
-        {"temperature_K": 600.0, "blocks": 2},
         {"temperature_K": 600.0, "hamiltonian": Hamiltonian(wall=WallParameters(radius=9.0))},
     ],
 )

@@ -1,4 +1,4 @@
-"""The Au₂ correction: the real dimer (Huber & Herzberg 1979), EMT's bulk, surfaces and
+"""The small-cluster correction: the real dimer (Huber & Herzberg 1979), EMT's bulk, surfaces and
 vacancy untouched, forces that are the energy's gradient, energy conserved with every term on."""
 
 import numpy as np
@@ -9,12 +9,12 @@ from scipy.optimize import minimize_scalar
 
 from aucluster.md import MDSettings, calculator_for, constant, run_md
 from aucluster.potentials import SolventParameters, WallParameters, make_calculator
-from aucluster.potentials.dimer import AU2_OMEGA_CM, DimerCorrection
+from aucluster.potentials.correction import AU2_OMEGA_CM, SmallClusterCorrection
 from aucluster.structures import build_icosahedron
 from aucluster.structures.geometry import in_vacuum_box
 from tests.md.test_runner import NVE_DRIFT_BOUND, _log
 
-CORRECTED = MDSettings(n_steps=0, dimer_correction=True)
+CORRECTED = MDSettings(n_steps=0, cluster_correction=True)
 PLAIN = MDSettings(n_steps=0)
 
 
@@ -115,14 +115,14 @@ def _trimer_in_switch():
 
 def test_forces_are_minus_the_gradient():
     atoms = _trimer_in_switch()
-    atoms.calc = DimerCorrection()
+    atoms.calc = SmallClusterCorrection()
     forces = atoms.get_forces()
     assert np.abs(forces).max() > 1e-3  # not vacuous
     h = 1e-5
     for i in range(len(atoms)):
         for k in range(3):
             shifted = atoms.copy()
-            shifted.calc = DimerCorrection()
+            shifted.calc = SmallClusterCorrection()
             shifted.positions[i, k] += h
             plus = shifted.get_potential_energy()
             shifted.positions[i, k] -= 2 * h
@@ -132,9 +132,10 @@ def test_forces_are_minus_the_gradient():
 
 @pytest.mark.slow
 def test_nve_conserves_energy_with_every_term_on(tmp_path):
-    # an Ih55 with dimers and monomers around it inside the wall, EMT + correction + solvent,
-    # 2 fs steps: with 5 fs this small cloud system drifts 1.4e-5 eV/atom/ps already without
-    # the correction (solvent and wall alone; measured), 2.9e-5 with it, 1.2e-6 at 2 fs
+    # an Ih55 with dimers and monomers around it inside the wall, EMT + correction (both its
+    # terms) + solvent, 1 fs steps: at 5 fs this small cloud system drifts 1.4e-5 eV/atom/ps
+    # already without the correction (solvent and wall alone; measured), and with the bond
+    # penalty 1.05e-5 at 2 fs (its switch between C = 5.9 and 6.7 is steep)
     core = build_icosahedron(3)
     centre = core.positions.mean(axis=0)
     rng = np.random.default_rng(3)
@@ -157,13 +158,13 @@ def test_nve_conserves_energy_with_every_term_on(tmp_path):
         ensemble="nve",
         program=constant(300.0),
         duration_ps=5.0,
-        timestep_fs=2.0,
-        sample_interval=50,
-        checkpoint_interval=2500,
+        timestep_fs=1.0,
+        sample_interval=100,
+        checkpoint_interval=5000,
         seed=1,
         solvent=SolventParameters(mu_eV=1.0),
         wall=WallParameters(radius=16.0),
-        dimer_correction=True,
+        cluster_correction=True,
     )
     run_md(atoms, settings, directory=tmp_path / "nve")
     log = _log(tmp_path / "nve")
@@ -173,6 +174,6 @@ def test_nve_conserves_energy_with_every_term_on(tmp_path):
 
 def test_the_correction_is_for_emt_au():
     with pytest.raises(Exception, match="EMT Au only"):
-        MDSettings(n_steps=0, dimer_correction=True, potential="gupta")
+        MDSettings(n_steps=0, cluster_correction=True, potential="gupta")
     with pytest.raises(Exception, match="EMT Au only"):
-        make_calculator("emt", {"Au", "Ag"}, dimer_correction=True)
+        make_calculator("emt", {"Au", "Ag"}, cluster_correction=True)
