@@ -245,4 +245,12 @@ def md(
     result = _with_progress(
         "MD", settings, lambda obs: run_md(atoms, settings, directory=out_dir, observers=obs)
     )
-    click.echo(f"{result.n_frames} frames of {len(atoms)} atoms in {result.directory}")
+    added = len(result.final) - len(atoms)
+    cloud = (
+        f" (+{added} cloud monomers seeded at S = {settings.cloud.supersaturation:g})"
+        if (settings.cloud is not None)
+        else ""
+    )
+    click.echo(
+        f"{result.n_frames} frames of {len(result.final)} atoms{cloud} in {result.directory}"
+    )

@@ -65,10 +65,16 @@ class CloudSettings:
             raise ParameterError(f"cloud contact_A {self.contact_A!r} Å: must be positive")
 
 
+#: The timestep [fs] of the solubility rows ρ_eq(T) is interpolated from (the table also holds
+#: a 1 fs row at 600 K, the time-step check: docs/cloud.md).
+TABLE_TIMESTEP_FS = 2.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class SolubilityPoint:
     temperature_K: float
     mu_eV: float
+    timestep_fs: float
     density_per_A3: float
     ci95_per_A3: tuple[float, float]
 
@@ -84,6 +90,7 @@ def solubility_table() -> tuple[SolubilityPoint, ...]:
             SolubilityPoint(
                 temperature_K=float(row["temperature_K"]),
                 mu_eV=float(row["mu_eV"]),
+                timestep_fs=float(row["timestep_fs"]),
                 density_per_A3=float(row["density_per_nm3"]) / 1000.0,
                 ci95_per_A3=(
                     float(row["ci_low_per_nm3"]) / 1000,
@@ -95,10 +102,19 @@ def solubility_table() -> tuple[SolubilityPoint, ...]:
 
 
 def equilibrium_density(temperature_K: float, mu_eV: float = DEFAULT_CLOUD_MU_EV) -> float:
-    """ρ_eq [1/Å³] at `temperature_K` from the table's rows at `mu_eV`: ln ρ linear in 1/T,
-    least squares over the measured temperatures; refused more than `EXTRAPOLATION_K` outside
-    them or at a μ_s the table does not hold."""
-    rows = [p for p in solubility_table() if abs(p.mu_eV - mu_eV) < 1e-9]
+    """ρ_eq [1/Å³] at `temperature_K` from the table's rows at `mu_eV` (and the
+    `TABLE_TIMESTEP_FS` step): ln ρ linear in 1/T, least squares over the measured
+    temperatures; refused more than `EXTRAPOLATION_K` outside them or at a μ_s the table does
+    not hold.
+
+    Not converged in the time step: at 600 K a 1 fs run gives a quarter of the 2 fs value
+    (docs/cloud.md), so these densities are upper bounds, and S computed from them a lower
+    bound of the true supersaturation."""
+    rows = [
+        p
+        for p in solubility_table()
+        if abs(p.mu_eV - mu_eV) < 1e-9 and p.timestep_fs == TABLE_TIMESTEP_FS
+    ]
     if len(rows) < 2:
         measured = sorted({p.mu_eV for p in solubility_table()})
         raise ParameterError(
@@ -170,6 +186,7 @@ def seed_cloud(
         "mu_eV": cloud.mu_eV,
         "temperature_K": temperature_K,
         "equilibrium_density_per_nm3": 1000.0 * rho,
+        "equilibrium_density_timestep_fs": TABLE_TIMESTEP_FS,  # not converged: an upper bound
         "free_volume_A3": volume,
         "pocket_inner_A": inner,
         "pocket_outer_A": outer,

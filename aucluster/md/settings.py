@@ -21,6 +21,10 @@ class Ensemble(StrEnum):
     NVE = "nve"
 
 
+#: The longest timestep [fs] the cloud model is run with (its solubility is measured at 2 fs).
+CLOUD_MAX_TIMESTEP_FS = 2.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class MDSettings:
     """Everything that defines an MD run (apart from the starting structure).
@@ -113,6 +117,12 @@ class MDSettings:
             raise ParameterError("[md.cloud] needs the pocket: give [md.wall] a radius")
         if self.potential is not Potential.EMT:
             raise ParameterError("[md.cloud] is a model of EMT Au (potential = 'emt')")
+        if self.timestep_fs > CLOUD_MAX_TIMESTEP_FS:
+            raise ParameterError(
+                f"[md.cloud] needs a timestep ≤ {CLOUD_MAX_TIMESTEP_FS:g} fs, not "
+                f"{self.timestep_fs:g} (the correction's switch is steep: at 5 fs surfaces run "
+                "hot and the cloud is 3–5 times too dense; docs/cloud.md)"
+            )
         expected = SolventParameters(mu_eV=cloud.mu_eV)
         if self.solvent not in (SolventParameters(), expected):
             raise ParameterError(

@@ -20,13 +20,19 @@ from aucluster.md import (
     run_md,
     seed_cloud,
 )
-from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV, MIN_SEPARATION_A, solubility_table
+from aucluster.md.cloud import (
+    DEFAULT_CLOUD_MU_EV,
+    MIN_SEPARATION_A,
+    TABLE_TIMESTEP_FS,
+    solubility_table,
+)
 from aucluster.md.settings import settings_from_dict
 from aucluster.potentials import SolventParameters, WallParameters
 from aucluster.structures import build_icosahedron
 from aucluster.structures.geometry import in_vacuum_box
 
 WALL = WallParameters(radius=22.0)
+STEP = 2.0  # fs: the cloud model's longest timestep
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf"), True, "2"])
@@ -36,20 +42,30 @@ def test_supersaturation_must_be_a_positive_number(bad):
 
 
 def test_the_cloud_sets_the_hamiltonian_and_needs_a_pocket():
-    settings = MDSettings(n_steps=0, wall=WALL, cloud=CloudSettings(supersaturation=2.0))
+    settings = MDSettings(
+        n_steps=0, timestep_fs=STEP, wall=WALL, cloud=CloudSettings(supersaturation=2.0)
+    )
     assert settings.solvent == SolventParameters(mu_eV=DEFAULT_CLOUD_MU_EV)
     assert settings.cluster_correction
     with pytest.raises(ParameterError, match="pocket"):
-        MDSettings(n_steps=0, cloud=CloudSettings(supersaturation=2.0))
+        MDSettings(n_steps=0, timestep_fs=STEP, cloud=CloudSettings(supersaturation=2.0))
+    with pytest.raises(ParameterError, match="timestep"):
+        MDSettings(n_steps=0, wall=WALL, cloud=CloudSettings(supersaturation=2.0))  # 5 fs
     with pytest.raises(ParameterError, match="solvent"):
         MDSettings(
             n_steps=0,
+            timestep_fs=STEP,
             wall=WALL,
             solvent=SolventParameters(mu_eV=1.0),
             cloud=CloudSettings(supersaturation=2.0),
         )
     # the scenario's [md.cloud] table, and run.json's round trip
-    data = {"n_steps": 0, "wall": {"radius": 22.0}, "cloud": {"supersaturation": 2.0}}
+    data = {
+        "n_steps": 0,
+        "timestep_fs": STEP,
+        "wall": {"radius": 22.0},
+        "cloud": {"supersaturation": 2.0},
+    }
     parsed = settings_from_dict(data)
     assert parsed == settings
     assert settings_from_dict(parsed.to_dict()) == parsed
@@ -58,7 +74,11 @@ def test_the_cloud_sets_the_hamiltonian_and_needs_a_pocket():
 
 
 def test_equilibrium_density_passes_through_the_measurements():
-    rows = [p for p in solubility_table() if p.mu_eV == DEFAULT_CLOUD_MU_EV]
+    rows = [
+        p
+        for p in solubility_table()
+        if p.mu_eV == DEFAULT_CLOUD_MU_EV and p.timestep_fs == TABLE_TIMESTEP_FS
+    ]
     assert len({p.temperature_K for p in rows}) >= 3  # the issue: ≥ 3 temperatures
     for p in rows:
         low, high = p.ci95_per_A3
@@ -126,6 +146,7 @@ def test_run_md_starts_from_the_seeded_pocket(tmp_path):
     settings = MDSettings(
         program=constant(600.0),
         n_steps=0,
+        timestep_fs=STEP,
         wall=WALL,
         cloud=CloudSettings(supersaturation=2.0),
         seed=3,
@@ -160,11 +181,12 @@ def structure(tmp_path):
         (["--supersaturation", "2", "--wall-radius", "20"], "outside the solubility table"),
         (["--supersaturation", "2", "--wall-radius", "20", "--solvent-mu-eV", "1"], "μ_s"),
         (["--temperature-K", "1200"], "--above-melting"),
+        (["--supersaturation", "2", "--wall-radius", "20", "--timestep-fs", "5"], "timestep"),
     ],
 )
 def test_cli_refuses_bad_cloud_input_with_one_line(tmp_path, structure, extra, message):
     out = tmp_path / "run"
-    result = _invoke("md", structure, "-o", out, "--steps", 2, *extra)
+    result = _invoke("md", structure, "-o", out, "--steps", 2, "--timestep-fs", 2, *extra)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert result.output.count("Error:") == 1
@@ -178,3 +200,17 @@ def test_cli_runs_above_melting_when_told(tmp_path, structure):
         "md", structure, "-o", out, "--steps", 2, "--temperature-K", 1200, "--above-melting"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_cli_seeds_the_pocket(tmp_path, structure):
+    out = tmp_path / "run"
+    result = _invoke(
+        "md", structure, "-o", out, "--steps", 2, "--temperature-K", 600, "--timestep-fs", 2,
+        "--wall-radius", 20, "--supersaturation", 3,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "run.json").read_text())
+    added = meta["cloud"]["monomers_added"]
+    assert f"+{added} cloud monomers seeded at S = 3" in result.output
+    assert meta["settings"]["cluster_correction"] is True
+    assert meta["settings"]["solvent"]["mu_eV"] == DEFAULT_CLOUD_MU_EV
