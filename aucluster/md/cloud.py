@@ -6,7 +6,9 @@ pocket. The model's solubility ρ_eq(T) — the monomer-equivalent density of at
 equilibrium with a flat crystal — is measured by `aucluster.thermo.solubility` (a (111) slab
 in contact with its vapour, `bench/solubility_slab.py`) and stored in
 ``data/solubility_emt.csv`` with how it was obtained; between the measured temperatures it is
-interpolated as ln ρ_eq linear in 1/T (van 't Hoff).
+interpolated as ln ρ_eq linear in 1/T (van 't Hoff). The stored values come from 2 fs runs and
+are not converged in the time step (1 fs gives a quarter at 600 K): upper bounds of ρ_eq, so
+a seeded S is a lower bound of the true one (docs/cloud.md).
 
 S enters as the *initial* state of a closed pocket: a run with ``cloud`` starts with
 round(S ρ_eq(T₀) V) monomers placed at random in the pocket's free volume V (between the

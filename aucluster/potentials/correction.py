@@ -2,7 +2,7 @@ r"""A correction for EMT Au's small clusters that leaves bulk, surfaces and vaca
 
 asap3 EMT binds Au₂ by 5.14 eV at 2.30 Å; the molecule has D₀ = 2.29 eV, r_e = 2.472 Å and
 ω_e = 190.9 cm⁻¹ (Huber & Herzberg, *Constants of Diatomic Molecules*, 1979). It binds Au₃ by
-8.4 eV (measured: 3.80 ± 0.13 eV) and Au₄–Au₇ 1.0–1.4 eV per atom more than PBE
+8.4 eV (measured: 3.80 ± 0.13 eV) and Au₄–Au₇ by 1.2–1.4 eV per atom more than PBE
 (`aucluster.potentials.small_clusters`, docs/cloud.md). Since small clusters are what the
 solvent model dissolves the particle into (issue 15), this decides the cloud. Two terms:
 
@@ -126,12 +126,13 @@ class BondPenalty:
 
 
 class SmallClusterCorrection(ExactStateCalculator):
-    """The pair term of the module notes, as an ASE calculator (energy, forces, energies).
+    """The two terms of the module notes, as an ASE calculator (energy, forces, energies).
 
-    Only atoms with C < 2 (s > 0) carry the term, and in a particle they are few (the cloud's
-    monomers and dimers): coordinations come from a Verlet list within the switch's 3.7 Å,
-    and the 6 Å pairs of φ are searched among those few atoms alone. With a `bonds` penalty
-    ε > 0 the bonds between low-coordinated atoms (`BondPenalty`) cost ε each on top.
+    Coordinations come from a Verlet list within the switch's 3.7 Å (the solvent's kernels).
+    Only atoms with C < 2 carry the dimer term, and in a particle they are few (the cloud's
+    monomers and dimers), so its 6 Å pairs are searched among those atoms alone. The bond
+    penalty (`bonds`; none by default — `make_calculator` passes the fitted one) acts on the
+    3.7 Å pairs whose atoms both have C < c_upper.
     """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
@@ -218,4 +219,4 @@ def _add_radial(forces, first, second, d, coef) -> None:
         forces[:, k] += np.bincount(first, component, n) - np.bincount(second, component, n)
 
 
-__all__ = ["AU2_D0_EV", "AU2_RE_A", "SmallClusterCorrection", "morse"]
+__all__ = ["AU2_D0_EV", "AU2_RE_A", "BondPenalty", "SmallClusterCorrection", "morse"]
