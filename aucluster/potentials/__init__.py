@@ -54,15 +54,17 @@ def make_calculator(
     without a round trip through Python."""
     potential_calc = make_potential(potential, elements)
     terms = [potential_calc]
+    solvent_term = ImplicitSolvent(solvent) if solvent is not None and solvent.mu_eV > 0 else None
     if cluster_correction:
         if Potential(potential) is not Potential.EMT or set(elements) - {"Au"}:
             raise ParameterError("the small-cluster correction is for EMT Au only")
-        from aucluster.potentials.correction import SmallClusterCorrection
+        from aucluster.potentials.correction import SmallClusterCorrection, shares_switch
         from aucluster.potentials.small_clusters import fitted_penalty
 
-        terms.append(SmallClusterCorrection(bonds=fitted_penalty()))
-    if solvent is not None and solvent.mu_eV > 0:
-        terms.append(ImplicitSolvent(solvent))
+        shared = solvent_term if solvent_term and shares_switch(solvent_term.solvent) else None
+        terms.append(SmallClusterCorrection(bonds=fitted_penalty(), coordination=shared))
+    if solvent_term is not None:
+        terms.append(solvent_term)
     if wall is not None:
         terms.append(SphericalWall(wall))
     return TotalCalculator(terms) if len(terms) > 1 else potential_calc

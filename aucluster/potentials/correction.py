@@ -65,6 +65,11 @@ _GRID = np.arange(1.6, TAPER_A[1] + 1e-9, 0.005)
 _SWITCH = SolventParameters(r_inner=3.1, r_outer=3.7)
 
 
+def shares_switch(parameters: SolventParameters) -> bool:
+    """Whether a solvent's coordination switch is the correction's (so both can share it)."""
+    return parameters.r_inner == _SWITCH.r_inner and parameters.r_outer == _SWITCH.r_outer
+
+
 def morse(r: np.ndarray) -> np.ndarray:
     """The Au₂ Morse curve [eV] (zero at dissociation) from D₀, r_e and ω_e."""
     omega = 2.0 * np.pi * units._c * 100.0 * AU2_OMEGA_CM  # rad/s
@@ -137,11 +142,23 @@ class SmallClusterCorrection(ExactStateCalculator):
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
 
-    def __init__(self, *, bonds: BondPenalty | None = None, compiled: bool | None = None) -> None:
-        """`compiled` as for `ImplicitSolvent` (numba kernels for the coordinations)."""
+    def __init__(
+        self,
+        *,
+        bonds: BondPenalty | None = None,
+        compiled: bool | None = None,
+        coordination: ImplicitSolvent | None = None,
+    ) -> None:
+        """`compiled` as for `ImplicitSolvent` (numba kernels for the coordinations);
+        `coordination`: a solvent term with the same 3.1–3.7 Å switch whose coordinations
+        are shared (computed once per step for both terms); by default an own one."""
         super().__init__()
         self.bonds = BondPenalty() if bonds is None else bonds
-        self._coordination = ImplicitSolvent(_SWITCH, compiled=compiled)  # its C and pairs
+        if coordination is not None and not shares_switch(coordination.solvent):
+            raise ParameterError("a shared coordination needs the 3.1–3.7 Å switch")
+        self._coordination = (
+            ImplicitSolvent(_SWITCH, compiled=compiled) if coordination is None else coordination
+        )
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         self.atoms = atoms
@@ -167,9 +184,10 @@ class SmallClusterCorrection(ExactStateCalculator):
             _add_radial(forces, pi, pj, dp.T, dphi * si * sj / rp)
         radial = np.zeros(len(first))  # extra dE/dr / f'(r) of each switch pair
         eps = self.bonds.epsilon_eV
-        if eps > 0.0:
+        low_atoms = c < self.bonds.c_upper  # t > 0: in a particle only vertices and the cloud
+        if eps > 0.0 and np.count_nonzero(low_atoms) >= 2:
             t, dt = self.bonds.switch(c)
-            low = np.flatnonzero(t.take(first) * t.take(second))
+            low = np.flatnonzero(low_atoms[first] & low_atoms[second])
             if len(low):
                 i, j = first[low], second[low]
                 f = _bond_count([dk[low] for dk in d])
@@ -183,7 +201,10 @@ class SmallClusterCorrection(ExactStateCalculator):
                 g += np.bincount(i, scale * f * (dt[i] * tj - ds[i] * sj - half_decay), n)
                 g += np.bincount(j, scale * f * (dt[j] * ti - ds[j] * si - half_decay), n)
                 radial[low] += scale * weight
-        radial += g.take(first) + g.take(second)
+        g_atoms = g != 0.0  # atoms inside a switch (1 < C < 2, or c_lower < C < c_upper)
+        if g_atoms.any():
+            near = np.flatnonzero(g_atoms[first] | g_atoms[second])
+            radial[near] += g[first[near]] + g[second[near]]
         coupled = np.flatnonzero(radial)
         if len(coupled):
             coef = radial[coupled] * df_over_r[coupled]

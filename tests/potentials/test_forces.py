@@ -193,3 +193,28 @@ def test_octahedron_emt_energy_is_referenced_to_bulk():
 def test_bad_parameters(call):
     with pytest.raises(ParameterError):
         call()
+
+
+def test_shared_coordinations_give_the_separate_terms_numbers():
+    # make_calculator lets the correction reuse the solvent's coordinations (one pass per
+    # step): energies and forces equal separate terms', also after the atoms move
+    from aucluster.potentials.small_clusters import fitted_penalty
+
+    atoms = _cloud_around(build_icosahedron(4))
+    solvent = SolventParameters(mu_eV=3.2)
+    shared = make_calculator("emt", {"Au"}, solvent=solvent, cluster_correction=True)
+    separate = TotalCalculator(
+        [
+            make_potential("emt", {"Au"}),
+            SmallClusterCorrection(bonds=fitted_penalty()),
+            ImplicitSolvent(solvent),
+        ]
+    )
+    a, b = atoms.copy(), atoms.copy()
+    a.calc, b.calc = shared, separate
+    for step in range(3):
+        assert a.get_potential_energy() == pytest.approx(b.get_potential_energy(), abs=1e-10)
+        assert np.abs(a.get_forces() - b.get_forces()).max() < 1e-10
+        shift = np.random.default_rng(step).normal(0.0, 0.05, a.positions.shape)
+        a.positions += shift  # in place: the cache must notice
+        b.positions += shift
