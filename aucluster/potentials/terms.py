@@ -104,7 +104,7 @@ def periodic_box(atoms) -> np.ndarray | None:
     cell = atoms.cell.array
     if not pbc.all() or np.abs(cell - np.diag(np.diag(cell))).max() > 1e-9:
         raise ParameterError(
-            "the solvent and Au₂ terms take an isolated cluster (pbc False) or a fully "
+            "the solvent and small-cluster terms take an isolated cluster (pbc False) or a fully "
             "periodic orthorhombic cell (a slab with vacuum), not this cell"
         )
     return np.diag(cell).copy()
@@ -193,9 +193,10 @@ class ImplicitSolvent(ExactStateCalculator):
 
     μ_s is an energy reward for low coordination, meant for the free energy an Au atom gains
     from solvation and complexation in the liquid. It is not a chemical potential, and it does
-    not set a supersaturation by itself: with EMT's over-bound small clusters the species it
-    makes cheapest is the dimer (the trimer with only the Au₂ part of the correction)
-    (docs/cloud.md, `aucluster.thermo.cloud`).
+    not set a supersaturation by itself: on plain EMT, whose small clusters are over-bound,
+    the species it makes cheapest is the dimer; with the small-cluster correction the dimer
+    and the monomer (docs/cloud.md, `aucluster.thermo.cloud`; the supersaturation knob is
+    `aucluster.md.cloud`).
     """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
