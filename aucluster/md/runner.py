@@ -312,16 +312,11 @@ def _seeded(atoms: Atoms, settings: MDSettings) -> tuple[Atoms, dict]:
     assert settings.cloud is not None  # the caller checked
     assert settings.wall is not None  # MDSettings requires it with a cloud
     wall = settings.wall
-    centre = (
-        np.asarray(wall.centre, dtype=float)
-        if wall.centre is not None
-        else 0.5 * atoms.cell.array.sum(axis=0)
-    )
     return seed_cloud(
         atoms,
         settings.cloud,
         temperature_K=settings.program.temperature_at(0.0),
-        centre=centre,
+        centre=wall.centre_of(atoms),
         wall_radius_A=wall.radius,
         seed=settings.seed,
     )

@@ -304,6 +304,12 @@ class WallParameters:
     stiffness_eV_per_A2: float = 1.0
     centre: tuple[float, float, float] | None = None
 
+    def centre_of(self, atoms) -> np.ndarray:
+        """The wall's centre [Å] for `atoms`: `centre`, or the middle of their box."""
+        if self.centre is not None:
+            return np.asarray(self.centre, dtype=float)
+        return 0.5 * atoms.cell.array.sum(axis=0)
+
     def __post_init__(self) -> None:
         if not (self.radius > 0 and np.isfinite(self.radius)):
             raise ParameterError(f"wall radius {self.radius!r} Å: must be positive")
@@ -327,9 +333,7 @@ class SphericalWall(ExactStateCalculator):
         self.wall = parameters
 
     def centre(self, atoms) -> np.ndarray:
-        if self.wall.centre is not None:
-            return np.asarray(self.wall.centre, dtype=float)
-        return 0.5 * atoms.cell.array.sum(axis=0)
+        return self.wall.centre_of(atoms)
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         self.atoms = atoms

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms
-from ase.optimize import FIRE
 
 from aucluster.errors import ParameterError
 from aucluster.potentials import Hamiltonian
 from aucluster.stability.bulk import bulk_reference
+from aucluster.stability.relax import relax
 from aucluster.structures.assemblies import build_small_cluster
 from aucluster.structures.geometry import in_vacuum_box
 
@@ -48,11 +48,8 @@ class DissolutionCost:
 
 
 def _relaxed_energy(atoms: Atoms, hamiltonian: Hamiltonian, fmax: float, steps: int) -> float:
-    work = atoms.copy()
-    work.calc = hamiltonian.calculator(set(work.get_chemical_symbols()))
-    if len(work) > 1:
-        FIRE(work, logfile=None).run(fmax=fmax, steps=steps)
-    return float(work.get_potential_energy())
+    calculator = hamiltonian.calculator(set(atoms.get_chemical_symbols()))
+    return relax(atoms, calculator=calculator, fmax=fmax, max_steps=steps).energy_eV
 
 
 def dissolution_costs(
@@ -67,7 +64,7 @@ def dissolution_costs(
     """Δ_n [eV/atom] for each size in `sizes`, each cluster built by
     `aucluster.structures.build_small_cluster` (13 → Mackay icosahedron, others → its
     fragments), rattled by `rattle_A` [Å] (seed n) so that symmetric saddles are left, and
-    relaxed with ASE's FIRE to `fmax_eV_per_A` on `hamiltonian`."""
+    relaxed with FIRE (`aucluster.stability.relax`) to `fmax_eV_per_A` on `hamiltonian`."""
     if hamiltonian.wall is not None:
         raise ParameterError("dissolution costs are for clusters without a wall")
     reference = bulk_reference(hamiltonian.potential, element).energy_per_atom_eV
