@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from aucluster.errors import ParameterError
+from aucluster.potentials.embedding import EmbeddingSolvent
 from aucluster.potentials.terms import (
     ImplicitSolvent,
     SolventParameters,
@@ -54,14 +55,25 @@ def make_calculator(
     without a round trip through Python."""
     potential_calc = make_potential(potential, elements)
     terms = [potential_calc]
-    solvent_term = ImplicitSolvent(solvent) if solvent is not None and solvent.mu_eV > 0 else None
+    solvent_term: ImplicitSolvent | EmbeddingSolvent | None = None
+    if solvent is not None and solvent.mu_eV > 0:
+        if solvent.form == "embedding":
+            if Potential(potential) is not Potential.EMT or set(elements) - {"Au"}:
+                raise ParameterError("the embedding solvent is EMT Au's (potential 'emt')")
+            solvent_term = EmbeddingSolvent(solvent)
+        else:
+            solvent_term = ImplicitSolvent(solvent)
     if cluster_correction:
         if Potential(potential) is not Potential.EMT or set(elements) - {"Au"}:
             raise ParameterError("the small-cluster correction is for EMT Au only")
         from aucluster.potentials.correction import SmallClusterCorrection, shares_switch
         from aucluster.potentials.small_clusters import fitted_penalty
 
-        shared = solvent_term if solvent_term and shares_switch(solvent_term.solvent) else None
+        shared = (
+            solvent_term
+            if isinstance(solvent_term, ImplicitSolvent) and shares_switch(solvent_term.solvent)
+            else None
+        )
         terms.append(SmallClusterCorrection(bonds=fitted_penalty(), coordination=shared))
     if solvent_term is not None:
         terms.append(solvent_term)
@@ -72,6 +84,7 @@ def make_calculator(
 
 __all__ = [
     "BALETTO_AU_GUPTA",
+    "EmbeddingSolvent",
     "Hamiltonian",
     "ImplicitSolvent",
     "Potential",

@@ -80,3 +80,55 @@ def pair_forces(n, first, second, coefficient, df_over_r, dx, dy, dz):
         forces[i, 1] -= fy
         forces[i, 2] -= fz
     return forces
+
+
+@njit(cache=True)
+def density_pairs(positions, first, second, box, periodic, eta, r0, cut_lo, cut_hi):
+    """The embedding solvent's σ_i and, for the candidate pairs within `cut_hi`: first,
+    second, θ_η'(r)/r and the components of r_second − r_first (as `switch_pairs`), with
+    θ_η(r) = exp(−eta (r − r0)) times a smoothstep from 1 at `cut_lo` to 0 at `cut_hi`."""
+    n, m = positions.shape[0], first.shape[0]
+    sigma = np.zeros(n)
+    kept_first = np.empty(m, np.int64)
+    kept_second = np.empty(m, np.int64)
+    dx, dy, dz = np.empty(m), np.empty(m), np.empty(m)
+    dtheta_over_r = np.empty(m)
+    outer2 = cut_hi * cut_hi
+    width = cut_hi - cut_lo
+    k = 0
+    for p in range(m):
+        i, j = first[p], second[p]
+        x = positions[j, 0] - positions[i, 0]
+        y = positions[j, 1] - positions[i, 1]
+        z = positions[j, 2] - positions[i, 2]
+        if periodic:
+            x -= box[0] * round(x / box[0])
+            y -= box[1] * round(y / box[1])
+            z -= box[2] * round(z / box[2])
+        r2 = x * x + y * y + z * z
+        if r2 >= outer2:
+            continue
+        r = math.sqrt(r2)
+        base = math.exp(-eta * (r - r0))
+        if r > cut_lo:
+            t = (r - cut_lo) / width
+            taper = 1.0 - 3.0 * t * t + 2.0 * t * t * t
+            dtaper = (-6.0 * t + 6.0 * t * t) / width
+        else:
+            taper, dtaper = 1.0, 0.0
+        theta = base * taper
+        sigma[i] += theta
+        sigma[j] += theta
+        kept_first[k], kept_second[k] = i, j
+        dx[k], dy[k], dz[k] = x, y, z
+        dtheta_over_r[k] = base * (dtaper - eta * taper) / r
+        k += 1
+    return (
+        sigma,
+        kept_first[:k],
+        kept_second[:k],
+        dtheta_over_r[:k],
+        dx[:k],
+        dy[:k],
+        dz[:k],
+    )

@@ -52,6 +52,7 @@ from aucluster.potentials.terms import (
     minimum_image,
     neighbour_switch,
     periodic_box,
+    wrap_into,
 )
 
 #: Au₂ ground state (Huber & Herzberg 1979): dissociation energy D₀ [eV], bond length [Å],
@@ -224,7 +225,7 @@ def _pairs_among(positions, atoms, box, cutoff):
     """Pairs of the atoms `atoms` (indices) closer than `cutoff`: both indices, the
     separation vectors (minimum images) and the distances."""
     sub = positions[atoms]
-    tree = cKDTree(sub) if box is None else cKDTree(np.mod(sub, box), boxsize=box)
+    tree = cKDTree(sub) if box is None else cKDTree(wrap_into(sub, box), boxsize=box)
     local = tree.query_pairs(cutoff, output_type="ndarray")
     pi, pj = atoms[local[:, 0]], atoms[local[:, 1]]
     d = minimum_image(positions[pj] - positions[pi], box)

@@ -28,16 +28,58 @@ class SolventParameters:
         Defaults sit between Au's first (2.88 Å) and second (4.08 Å) neighbour shells.
     c_max : float
         Coordination at and above which an atom gains nothing.
+    form : str
+        "coordination" (default): the reward −μ_s (1 − C/C_max)² of `ImplicitSolvent`, with
+        the neighbour count above. "embedding": the reward follows EMT's own cohesive
+        function of its neighbour density (`aucluster.potentials.embedding`; the cloud
+        model's form, without the coordination form's hovering state and attachment
+        barrier); r_inner, r_outer and c_max are then not used and must keep their defaults.
+    onset_eV, ramp_eV : float
+        Embedding form only: atoms lacking less than `onset_eV` of EMT's embedding energy
+        gain nothing; the reward then rises quadratically over `ramp_eV` [eV] and linearly
+        to μ_s for an isolated atom.
     """
 
     mu_eV: float = 0.0
     r_inner: float = 3.1
     r_outer: float = 3.7
     c_max: float = 6.0
+    form: str = "coordination"
+    onset_eV: float = 0.3
+    ramp_eV: float = 0.4
 
     def __post_init__(self) -> None:
         if not (self.mu_eV >= 0 and np.isfinite(self.mu_eV)):
             raise ParameterError(f"solvent mu_eV = {self.mu_eV!r}: must be ≥ 0 (0 = off)")
+        if self.form not in ("coordination", "embedding"):
+            raise ParameterError(
+                f"solvent form {self.form!r}: must be 'coordination' or 'embedding'"
+            )
+        if self.form == "embedding":
+            if (self.r_inner, self.r_outer, self.c_max) != (3.1, 3.7, 6.0):
+                raise ParameterError(
+                    "the embedding solvent has no r_inner, r_outer or c_max: leave them out"
+                )
+            if not (
+                np.isfinite(self.onset_eV)
+                and np.isfinite(self.ramp_eV)
+                and self.onset_eV >= 0
+                and self.ramp_eV > 0
+                and self.onset_eV + self.ramp_eV < 3.0
+            ):
+                raise ParameterError(
+                    f"solvent onset {self.onset_eV!r} eV, ramp {self.ramp_eV!r} eV: need "
+                    "onset ≥ 0, ramp > 0 and onset + ramp < 3 eV (an isolated Au atom lacks "
+                    "3.80 eV)"
+                )
+            limit = 3.80 - self.onset_eV - 0.5 * self.ramp_eV
+            if self.mu_eV >= limit:
+                raise ParameterError(
+                    f"solvent mu_eV = {self.mu_eV:g} with onset {self.onset_eV:g} and ramp "
+                    f"{self.ramp_eV:g} eV: need μ_s < {limit:.2f} eV, or the reward falls "
+                    "faster than the embedding energy as an atom bonds (a barrier to "
+                    "attachment)"
+                )
         if not 0 < self.r_inner < self.r_outer:
             raise ParameterError(
                 f"solvent switch {self.r_inner}–{self.r_outer} Å: need 0 < r_inner < r_outer"
@@ -80,13 +122,20 @@ class _PairList:
                         f"periodic cell {box.min():.2f} Å across: the terms need more than "
                         f"{2 * reach:.1f} Å (twice their reach)"
                     )
-                tree = cKDTree(np.mod(positions, box), boxsize=box)
+                tree = cKDTree(wrap_into(positions, box), boxsize=box)
             pairs = tree.query_pairs(reach, output_type="ndarray")
             self.first = np.ascontiguousarray(pairs[:, 0])
             self.second = np.ascontiguousarray(pairs[:, 1])
             self._reference = positions.copy()
             self._box = None if box is None else box.copy()
         return self.first, self.second
+
+
+def wrap_into(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Positions folded into [0, box) per axis. np.mod alone returns exactly `box` for
+    coordinates a rounding error below zero, which scipy's periodic cKDTree refuses."""
+    wrapped = np.mod(positions, box)
+    return np.where(wrapped >= box, 0.0, wrapped)
 
 
 def minimum_image(d: np.ndarray, box: np.ndarray | None) -> np.ndarray:

@@ -37,6 +37,7 @@ from scipy.spatial import cKDTree
 from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, initial_momenta, make_integrator
 from aucluster.potentials import Hamiltonian, SolventParameters
+from aucluster.potentials.terms import wrap_into
 from aucluster.thermo.melting import zero_pressure_lattice_constant
 
 #: Bond cutoff [Å] for the vapour's species (the package's cluster cutoff).
@@ -143,7 +144,7 @@ def species_sizes(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Sizes of the connected clusters (bond cutoff `SPECIES_CUTOFF_A`, minimum images)."""
     if len(positions) == 0:
         return np.empty(0, dtype=int)
-    tree = cKDTree(np.mod(positions, box), boxsize=box)
+    tree = cKDTree(wrap_into(positions, box), boxsize=box)
     pairs = tree.query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
     n = len(positions)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
