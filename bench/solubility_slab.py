@@ -25,7 +25,8 @@ COLUMNS = (
     "temperature_K",
     "T_over_Tm_bulk",
     "mu_eV",
-    "c_max",
+    "solvent_form",
+    "stepped",
     "cluster_correction",
     "density_per_nm3",
     "ci_low_per_nm3",
@@ -75,7 +76,8 @@ def append_row(path, result, args, seconds) -> None:
                 result.temperature_K,
                 round(result.temperature_K / scale.bulk_K, 3),
                 result.mu_eV,
-                args.c_max,
+                args.form if args.form == "embedding" else f"coordination c_max={args.c_max:g}",
+                args.stepped,
                 not args.no_cluster_correction,
                 round(result.density_per_nm3, 5),
                 round(low, 5),
@@ -104,6 +106,14 @@ def main() -> None:
     parser.add_argument("--mu-eV", type=float, required=True)
     parser.add_argument("--c-max", type=float, default=SolventParameters().c_max)
     parser.add_argument("--no-cluster-correction", action="store_true")
+    parser.add_argument(
+        "--form",
+        choices=("coordination", "embedding"),
+        default="embedding",
+        help="the solvent's form (aucluster.potentials.SolventParameters)",
+    )
+    parser.add_argument("--stepped", action="store_true", help="half-layer stripes: two steps")
+    parser.add_argument("--vacuum-A", type=float, default=SlabSettings.vacuum_A)
     parser.add_argument("--equilibration-ps", type=float, default=40.0)
     parser.add_argument("--production-ps", type=float, default=160.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -116,14 +126,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     hamiltonian = Hamiltonian(
-        solvent=SolventParameters(mu_eV=args.mu_eV, c_max=args.c_max),
+        solvent=SolventParameters(mu_eV=args.mu_eV, c_max=args.c_max)
+        if args.form == "coordination"
+        else SolventParameters(mu_eV=args.mu_eV, form="embedding"),
         cluster_correction=not args.no_cluster_correction,
     )
     scale = melting_scale("emt")
     assert scale is not None  # the EMT table ships with the package
     t_m = scale.bulk_K
     print(
-        "| T [K] | T/T_m(bulk) | μ_s [eV] | C_max | ρ_eq [nm⁻³] | 95 % interval | "
+        "| T [K] | T/T_m(bulk) | μ_s [eV] | form | ρ_eq [nm⁻³] | 95 % interval | "
         "τ [ps] | species (size: mean count) | wall [s] |"
     )
     print("|---:|---:|---:|---:|---:|---|---:|---|---:|")
@@ -135,6 +147,8 @@ def main() -> None:
             production_ps=args.production_ps,
             seed=args.seed,
             timestep_fs=args.timestep_fs,
+            stepped=args.stepped,
+            vacuum_A=args.vacuum_A,
         )
         start = time.perf_counter()
         with click.progressbar(length=1, label=f"{temperature:g} K", file=sys.stderr) as bar:
@@ -149,7 +163,7 @@ def main() -> None:
             append_row(args.write, result, args, time.perf_counter() - start)
         species = ", ".join(f"{k}: {v:.2f}" for k, v in result.species.items() if v >= 0.01)
         print(
-            f"| {temperature:g} | {temperature / t_m:.2f} | {args.mu_eV:g} | {args.c_max:g} | "
+            f"| {temperature:g} | {temperature / t_m:.2f} | {args.mu_eV:g} | {args.form} | "
             f"{result.density_per_nm3:.3g} | [{low:.3g}, {high:.3g}] | "
             f"{result.correlation_time_ps:.0f} | {species or '—'} | "
             f"{time.perf_counter() - start:.0f} |"

@@ -1,14 +1,14 @@
 """The cluster-cloud of a run: a closed pocket seeded at supersaturation S.
 
-The cloud model is EMT with the small-cluster correction and the implicit solvent at
-μ_s = `CloudSettings.mu_eV` (`aucluster.potentials`), inside the run's spherical wall — the
-pocket. The model's solubility ρ_eq(T) — the monomer-equivalent density of atoms in
-equilibrium with a flat crystal — is measured by `aucluster.thermo.solubility` (a (111) slab
-in contact with its vapour, `bench/solubility_slab.py`) and stored in
-``data/solubility_emt.csv`` with how it was obtained; between the measured temperatures it is
-interpolated as ln ρ_eq linear in 1/T (van 't Hoff). The stored values come from 2 fs runs and
-are not converged in the time step (1 fs gives a quarter at 600 K): upper bounds of ρ_eq, so
-a seeded S is a lower bound of the true one (docs/cloud.md).
+The cloud model is EMT with the small-cluster correction and the implicit solvent in its
+embedding form at μ_s = `CloudSettings.mu_eV` (`cloud_hamiltonian`), inside the run's
+spherical wall — the pocket. In it pairs of monomers repel and clusters of 2–7 atoms fall
+apart, so the vapour in equilibrium with the crystal is an ideal gas of single atoms, and the
+model's solubility ρ_eq(T) — the density in equilibrium with a flat crystal — follows from
+equal chemical potentials (`aucluster.thermo.vapour`: the crystal's harmonic phonons and its
+anharmonic enthalpy, stored in ``aucluster/thermo/data/crystal_emt.json``):
+ρ_eq = Λ⁻³ exp[(g(T) − E₁)/kT]. Slab–vapour MD (`aucluster.thermo.solubility`) is the check
+that the dynamics reaches it (docs/cloud.md).
 
 S enters as the *initial* state of a closed pocket: a run with ``cloud`` starts with
 round(S ρ_eq(T₀) V) monomers placed at random in the pocket's free volume V (between the
@@ -21,37 +21,32 @@ so every trajectory tool (ASE, OVITO, the tracking of issue 10) follows each ato
 experiment's pocket exchanges no gold with the outside on the time scale of a run.
 """
 
-import csv
-import io
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 
 import numpy as np
 from ase import Atoms
 
 from aucluster.errors import ParameterError
+from aucluster.potentials import Hamiltonian, SolventParameters
 
-#: The μ_s of the cloud model [eV]: Δ₁ = 0.60 eV, the dimer and the monomer the cheapest
-#: species (docs/cloud.md); the solubility table is measured at it.
+#: The μ_s of the cloud model [eV]: a monomer costs Δ₁ = 3.80 − μ_s = 0.60 eV over the
+#: crystal at 0 K (docs/cloud.md).
 DEFAULT_CLOUD_MU_EV = 3.2
-#: The closest a seeded monomer comes to any other atom [Å]: beyond the 3.7 Å switch of the
-#: coordination, so every seeded atom is a monomer.
+#: The closest a seeded monomer comes to any other atom [Å] (seeded monomers are apart:
+#: in the cloud model monomers repel within ~3.5 Å).
 MIN_SEPARATION_A = 4.0
 #: The largest volume fraction of MIN_SEPARATION_A spheres seeded at random (random
 #: sequential addition jams near 0.38; this stays well below, so placement is quick).
 PACKING_LIMIT = 0.2
-#: How far beyond the measured temperatures ρ_eq(T) is extrapolated [K].
-EXTRAPOLATION_K = 100.0
 
 
 @dataclass(frozen=True, kw_only=True)
 class CloudSettings:
     """The ``[md.cloud]`` table: supersaturation S (> 0; 1 = the flat crystal's equilibrium
-    density), the solvent μ_s [eV] of the model (an expert parameter: a solubility table
-    must exist for it), and the contact distance [Å] that widens the particle when the
-    pocket's free volume is computed."""
+    density), the solvent μ_s [eV] of the model (an expert parameter: it sets Δ₁ and so
+    ρ_eq), and the contact distance [Å] that widens the particle when the pocket's free
+    volume is computed."""
 
     supersaturation: float
     mu_eV: float = DEFAULT_CLOUD_MU_EV
@@ -67,70 +62,28 @@ class CloudSettings:
             raise ParameterError(f"cloud contact_A {self.contact_A!r} Å: must be positive")
 
 
-#: The timestep [fs] of the solubility rows ρ_eq(T) is interpolated from (the table also holds
-#: a 1 fs row at 600 K, the time-step check: docs/cloud.md).
-TABLE_TIMESTEP_FS = 2.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class SolubilityPoint:
-    temperature_K: float
-    mu_eV: float
-    timestep_fs: float
-    density_per_A3: float
-    ci95_per_A3: tuple[float, float]
-
-
-@cache
-def solubility_table() -> tuple[SolubilityPoint, ...]:
-    """The measured ρ_eq(T) rows of ``data/solubility_emt.csv``."""
-    text = files("aucluster.md").joinpath("data/solubility_emt.csv").read_text()
-    rows = [line for line in text.splitlines() if not line.startswith("#")]
-    points = []
-    for row in csv.DictReader(io.StringIO("\n".join(rows))):
-        points.append(
-            SolubilityPoint(
-                temperature_K=float(row["temperature_K"]),
-                mu_eV=float(row["mu_eV"]),
-                timestep_fs=float(row["timestep_fs"]),
-                density_per_A3=float(row["density_per_nm3"]) / 1000.0,
-                ci95_per_A3=(
-                    float(row["ci_low_per_nm3"]) / 1000,
-                    float(row["ci_high_per_nm3"]) / 1000,
-                ),
-            )
-        )
-    return tuple(points)
+def cloud_hamiltonian(mu_eV: float = DEFAULT_CLOUD_MU_EV) -> Hamiltonian:
+    """The cloud model's Hamiltonian without the wall: EMT, the small-cluster correction and
+    the embedding solvent at `mu_eV`."""
+    return Hamiltonian(
+        solvent=SolventParameters(mu_eV=mu_eV, form="embedding"), cluster_correction=True
+    )
 
 
 def equilibrium_density(temperature_K: float, mu_eV: float = DEFAULT_CLOUD_MU_EV) -> float:
-    """ρ_eq [1/Å³] at `temperature_K` from the table's rows at `mu_eV` (and the
-    `TABLE_TIMESTEP_FS` step): ln ρ linear in 1/T, least squares over the measured
-    temperatures; refused more than `EXTRAPOLATION_K` outside them or at a μ_s the table does
-    not hold.
+    """ρ_eq [1/Å³] of the cloud model at `temperature_K` and `mu_eV`: the monomer gas in
+    equilibrium with the crystal (module notes), for temperatures up to the highest of the
+    stored anharmonic fit (800 K, 0.85 T_m(bulk)); refused above it."""
+    from aucluster.thermo.vapour import monomer_gas_density, stored_crystal
 
-    Not converged in the time step: at 600 K a 1 fs run gives a quarter of the 2 fs value
-    (docs/cloud.md), so these densities are upper bounds, and S computed from them a lower
-    bound of the true supersaturation."""
-    rows = [
-        p
-        for p in solubility_table()
-        if abs(p.mu_eV - mu_eV) < 1e-9 and p.timestep_fs == TABLE_TIMESTEP_FS
-    ]
-    if len(rows) < 2:
-        measured = sorted({p.mu_eV for p in solubility_table()})
+    harmonic, anharmonic = stored_crystal()
+    top = max(anharmonic.temperatures_K)
+    if not (math.isfinite(temperature_K) and 0.0 < temperature_K <= top):
         raise ParameterError(
-            f"no solubility table at μ_s = {mu_eV:g} eV (measured at {measured} eV; "
-            "measure one with bench/solubility_slab.py)"
+            f"{temperature_K:g} K: the cloud's equilibrium density is known from 0 to {top:g} K"
+            " (the crystal's anharmonic fit, aucluster/thermo/data/crystal_emt.json)"
         )
-    temps = np.array([p.temperature_K for p in rows])
-    if not (temps.min() - EXTRAPOLATION_K <= temperature_K <= temps.max() + EXTRAPOLATION_K):
-        raise ParameterError(
-            f"{temperature_K:g} K is outside the solubility table ({temps.min():g}–"
-            f"{temps.max():g} K, extrapolated by at most {EXTRAPOLATION_K:g} K)"
-        )
-    slope, intercept = np.polyfit(1.0 / temps, np.log([p.density_per_A3 for p in rows]), 1)
-    return float(np.exp(intercept + slope / temperature_K))
+    return monomer_gas_density(temperature_K, cloud_hamiltonian(mu_eV), harmonic, anharmonic)
 
 
 def seed_cloud(
@@ -155,7 +108,14 @@ def seed_cloud(
             "1 Å: enlarge the wall"
         )
     volume = 4.0 / 3.0 * math.pi * (outer**3 - inner**3)
-    n_add = round(cloud.supersaturation * rho * volume)
+    expected = cloud.supersaturation * rho * volume
+    n_add = round(expected)
+    if n_add == 0:
+        raise ParameterError(
+            f"S = {cloud.supersaturation:g} at {temperature_K:g} K asks for S ρ_eq V = "
+            f"{expected:.2g} monomers (ρ_eq = {1000 * rho:.2g} nm⁻³, V = {volume:.0f} Å³): "
+            "none to seed; raise S, the temperature or the pocket"
+        )
     sphere = 4.0 / 3.0 * math.pi * (0.5 * MIN_SEPARATION_A) ** 3
     if n_add * sphere > PACKING_LIMIT * volume:
         raise ParameterError(
@@ -188,7 +148,7 @@ def seed_cloud(
         "mu_eV": cloud.mu_eV,
         "temperature_K": temperature_K,
         "equilibrium_density_per_nm3": 1000.0 * rho,
-        "equilibrium_density_timestep_fs": TABLE_TIMESTEP_FS,  # not converged: an upper bound
+        "equilibrium_density_from": "monomer gas against the crystal (aucluster.thermo.vapour)",
         "free_volume_A3": volume,
         "pocket_inner_A": inner,
         "pocket_outer_A": outer,
@@ -200,8 +160,7 @@ def seed_cloud(
 __all__ = [
     "DEFAULT_CLOUD_MU_EV",
     "CloudSettings",
-    "SolubilityPoint",
+    "cloud_hamiltonian",
     "equilibrium_density",
     "seed_cloud",
-    "solubility_table",
 ]

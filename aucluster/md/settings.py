@@ -9,7 +9,7 @@ from typing import Any
 
 from aucluster.config import convert, from_table
 from aucluster.errors import ParameterError
-from aucluster.md.cloud import CloudSettings
+from aucluster.md.cloud import CloudSettings, cloud_hamiltonian
 from aucluster.md.programs import TemperatureProgram, constant
 from aucluster.potentials import Hamiltonian, Potential, SolventParameters, WallParameters
 
@@ -111,8 +111,9 @@ class MDSettings:
             raise ParameterError(f"max_force {self.max_force_eV_per_A!r} eV/Å: must be positive")
 
     def _adopt_cloud(self, cloud: CloudSettings) -> None:
-        """The cloud model's Hamiltonian: its μ_s in the default solvent form, the
-        small-cluster correction, EMT, inside a wall (the pocket)."""
+        """The cloud model's Hamiltonian (`aucluster.md.cloud.cloud_hamiltonian`: EMT, the
+        small-cluster correction, the embedding solvent at the cloud's μ_s) inside a wall
+        (the pocket)."""
         if self.wall is None:
             raise ParameterError("[md.cloud] needs the pocket: give [md.wall] a radius")
         if self.potential is not Potential.EMT:
@@ -123,11 +124,11 @@ class MDSettings:
                 f"{self.timestep_fs:g} (the correction's switch is steep: at 5 fs surfaces run "
                 "hot and the cloud is 3–5 times too dense; docs/cloud.md)"
             )
-        expected = SolventParameters(mu_eV=cloud.mu_eV)
+        expected = cloud_hamiltonian(cloud.mu_eV).solvent
         if self.solvent not in (SolventParameters(), expected):
             raise ParameterError(
-                "with [md.cloud] the solvent is the cloud model's (μ_s = cloud mu_eV, default "
-                "switch): leave [md.solvent] out"
+                "with [md.cloud] the solvent is the cloud model's (the embedding form at "
+                "μ_s = cloud mu_eV): leave [md.solvent] out"
             )
         object.__setattr__(self, "solvent", expected)
         object.__setattr__(self, "cluster_correction", True)

@@ -45,11 +45,27 @@ class DissolutionCost:
     n_atoms: int
     energy_eV: float
     cost_eV_per_atom: float
+    #: Whether the relaxed cluster is still one piece (bonds within 3.7 Å): a cluster the
+    #: Hamiltonian does not bind falls apart, and its Δ_n is then that of its fragments.
+    intact: bool = True
 
 
-def _relaxed_energy(atoms: Atoms, hamiltonian: Hamiltonian, fmax: float, steps: int) -> float:
+def _relaxed(atoms: Atoms, hamiltonian: Hamiltonian, fmax: float, steps: int):
     calculator = hamiltonian.calculator(set(atoms.get_chemical_symbols()))
-    return relax(atoms, calculator=calculator, fmax=fmax, max_steps=steps).energy_eV
+    return relax(atoms, calculator=calculator, fmax=fmax, max_steps=steps)
+
+
+def _one_piece(atoms: Atoms, cutoff_A: float = 3.7) -> bool:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    if len(atoms) < 2:
+        return True
+    pairs = cKDTree(atoms.positions).query_pairs(cutoff_A, output_type="ndarray")
+    n = len(atoms)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[0] == 1
 
 
 def dissolution_costs(
@@ -73,20 +89,26 @@ def dissolution_costs(
         atoms = in_vacuum_box(build_small_cluster(n, element=element), 10.0)
         if n > 1 and rattle_A > 0:
             atoms.rattle(rattle_A, seed=int(n))
-        energy = _relaxed_energy(atoms, hamiltonian, fmax_eV_per_A, max_steps)
+        relaxed = _relaxed(atoms, hamiltonian, fmax_eV_per_A, max_steps)
+        energy = relaxed.energy_eV
         rows.append(
             DissolutionCost(
-                n_atoms=int(n), energy_eV=energy, cost_eV_per_atom=energy / n - reference
+                n_atoms=int(n),
+                energy_eV=energy,
+                cost_eV_per_atom=energy / n - reference,
+                intact=_one_piece(relaxed.atoms),
             )
         )
     return rows
 
 
 def cheapest_species(costs: Sequence[DissolutionCost]) -> DissolutionCost:
-    """The size with the lowest Δ_n: what a dense cloud of this model is made of."""
-    if not costs:
-        raise ParameterError("no dissolution costs given")
-    return costs[int(np.argmin([c.cost_eV_per_atom for c in costs]))]
+    """The size with the lowest Δ_n among the clusters that stay in one piece: what a dense
+    cloud of this model is made of."""
+    bound = [c for c in costs if c.intact]
+    if not bound:
+        raise ParameterError("no dissolution costs given (or no cluster stayed in one piece)")
+    return bound[int(np.argmin([c.cost_eV_per_atom for c in bound]))]
 
 
 __all__ = ["DEFAULT_SIZES", "DissolutionCost", "cheapest_species", "dissolution_costs"]

@@ -25,7 +25,7 @@ T/T_m of the *same* potential, with T_m from `bulk_coexistence`.
 from dataclasses import dataclass, replace
 
 import numpy as np
-from ase import Atoms
+from ase import Atoms, units
 from ase.build import bulk
 
 from aucluster.analysis.cna import adaptive_cna
@@ -39,8 +39,9 @@ from aucluster.md.runner import (
     make_integrator,
 )
 from aucluster.md.settings import Ensemble, MDSettings
-from aucluster.potentials import make_potential
+from aucluster.potentials import Potential, make_potential
 from aucluster.stability.bulk import bulk_reference
+from aucluster.thermo.vapour import Anharmonic, Harmonic
 
 #: The integrator settings of these runs unless given: MDSettings' own defaults (EMT, 5 fs,
 #: Langevin friction 0.01 fs⁻¹); program, length and seed are set per segment.
@@ -241,6 +242,56 @@ def zero_pressure_lattice_constant(
         pressures.append(np.mean(p))
     slope, intercept = np.polyfit(strains, pressures, 1)
     return float(a0 * (1 - intercept / slope))
+
+
+def anharmonic_enthalpy(
+    harmonic: Harmonic,
+    *,
+    potential: Potential | str = Potential.EMT,
+    element: str = "Au",
+    temperatures_K=(150.0, 300.0, 450.0, 600.0, 750.0),
+    run_ps: float = 20.0,
+    seed: int = 0,
+) -> Anharmonic:
+    """H − (E₀ + 3kT) = a T² + b T³ per atom of the crystal at zero pressure, fitted to one
+    MD run per temperature: the mean potential energy of a 256-atom periodic crystal
+    (Langevin at 5 fs, at `zero_pressure_lattice_constant`, a quarter of `run_ps`
+    equilibration) less E₀ + 3kT/2 (`aucluster.thermo.vapour`, which integrates it)."""
+    temps = np.asarray(sorted(temperatures_K), dtype=float)
+    if len(temps) < 2 or temps.min() <= 0:
+        raise ParameterError("the anharmonic fit needs two or more positive temperatures")
+    excess = []
+    for k, t in enumerate(temps):
+        a = zero_pressure_lattice_constant(float(t), seed=seed + 10 * k)
+        crystal = bulk(element, "fcc", a=a, cubic=True).repeat(4)
+        crystal.calc = make_potential(potential, {element})
+        settings = MDSettings(
+            program=constant(float(t)),
+            duration_ps=run_ps,
+            timestep_fs=5.0,
+            seed=seed + 10 * k + 1,
+            potential=Potential(potential),
+        )
+        initial_momenta(crystal, settings)
+        dyn = make_integrator(crystal, settings)
+        steps = settings.total_steps
+        dyn.run(steps // 4)  # equilibrate a quarter, sample the rest every 50 steps
+        energies = []
+        for _ in range((steps - steps // 4) // 50):
+            dyn.run(50)
+            energies.append(crystal.get_potential_energy() / len(crystal))
+        kt = units.kB * t
+        excess.append(float(np.mean(energies)) - harmonic.energy_per_atom_eV - 1.5 * kt)
+    design = np.column_stack([temps**2, temps**3])
+    (a_coef, b_coef), *_ = np.linalg.lstsq(design, np.array(excess), rcond=None)
+    residual = np.abs(design @ np.array([a_coef, b_coef]) - np.array(excess)).max()
+    return Anharmonic(
+        a=float(a_coef),
+        b=float(b_coef),
+        temperatures_K=tuple(float(t) for t in temps),
+        excess_enthalpy_eV=tuple(excess),
+        max_residual_eV=float(residual),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,26 +1,26 @@
-"""The model's own solubility ρ_eq(T): the cloud density in equilibrium with a flat crystal.
+"""The model's solubility measured by MD: a (111) slab in contact with its own vapour.
 
 A periodic (111) slab of the potential's zero-pressure crystal at T (in-plane lattice
-constant from `zero_pressure_lattice_constant`) sits in a fully periodic orthorhombic cell
-with vacuum above and below, on the Hamiltonian of an MD run (EMT, small-cluster correction,
-implicit solvent; the solvent and correction take minimum images, `aucluster.potentials.terms`).
-Langevin MD lets atoms leave the surfaces and come back; once the vapour has filled, its
-*monomer-equivalent* density (every atom in the vapour counts once, whatever species it is
-in) is
+constant from `zero_pressure_lattice_constant`; `stepped`: its outer layers half removed,
+two straight steps per side) sits in a fully periodic orthorhombic cell with vacuum above and
+below, on the Hamiltonian of an MD run (EMT, small-cluster correction, implicit solvent; the
+solvent and correction take minimum images, `aucluster.potentials.terms`). Langevin MD lets
+atoms leave the surfaces and come back; once the vapour has filled, its *monomer-equivalent*
+density (every atom in the vapour counts once, whatever species it is in) is
 
 .. math::
 
     \\rho_{eq} = \\langle N_{vap} \\rangle / V_{vap},
 
-with N_vap the atoms farther than `contact_A` from both initial surface planes (adatoms and
-atoms leaving are not vapour yet) and V_vap = A (L_z − t − 2 d_c) that region's volume. The
-error bar is a 95 % interval that accounts for the count's autocorrelation
-(`correlated_interval`): the vapour exchanges atoms with the surfaces slowly, and its
-correlation time (tens of ps) is reported with each value.
+with N_vap the atoms farther than `contact_A` from both surface planes of the slab as it is at
+that moment (`slab_surfaces`: adatoms and atoms leaving are not vapour yet) and
+V_vap = A (L_z − t − 2 d_c) that region's volume. The error bar is a 95 % interval that
+accounts for the count's autocorrelation (`correlated_interval`): the vapour exchanges atoms
+with the surfaces slowly, and its correlation time (~100 ps) is reported with each value.
 Species are the connected clusters (bond cutoff 3.7 Å, minimum images) of vapour atoms.
 
-A flat surface has no Laplace pressure, so this is the reference the supersaturation S =
-ρ/ρ_eq of a cloud and Gibbs–Thomson ln(ρ(R)/ρ_eq) = 2γΩ/(R k T) are measured against.
+For the cloud model this is the check of `aucluster.thermo.vapour`, which gives ρ_eq from
+equal chemical potentials of crystal and monomer gas without simulating the vapour.
 """
 
 import math
@@ -36,7 +36,8 @@ from scipy.spatial import cKDTree
 
 from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, initial_momenta, make_integrator
-from aucluster.potentials import Hamiltonian, SolventParameters
+from aucluster.md.cloud import cloud_hamiltonian
+from aucluster.potentials import Hamiltonian
 from aucluster.potentials.terms import wrap_into
 from aucluster.thermo.melting import zero_pressure_lattice_constant
 
@@ -49,18 +50,15 @@ class SlabSettings:
     """The slab–vapour run. Lengths in Å, times in ps, temperature in K."""
 
     temperature_K: float
-    hamiltonian: Hamiltonian = field(
-        default_factory=lambda: Hamiltonian(
-            solvent=SolventParameters(mu_eV=2.0), cluster_correction=True
-        )
-    )
+    hamiltonian: Hamiltonian = field(default_factory=cloud_hamiltonian)
     lateral_cells: tuple[int, int] = (6, 6)
     layers: int = 6
+    stepped: bool = False
     vacuum_A: float = 40.0
     contact_A: float = 4.0
     equilibration_ps: float = 40.0
     production_ps: float = 160.0
-    timestep_fs: float = 2.0  # 5 fs gives 3× the vapour of 2 fs, 1 fs a quarter (docs/cloud.md)
+    timestep_fs: float = 2.0
     friction_per_fs: float = 0.002
     sample_every_ps: float = 0.5
     seed: int = 0
@@ -116,7 +114,13 @@ class Solubility:
 
 
 def build_slab(settings: SlabSettings, lattice_constant_A: float):
-    """The periodic (111) slab of `settings`, centred in z, and its two surface heights [Å]."""
+    """The periodic (111) slab of `settings`, centred in z, and its two surface heights [Å].
+
+    `stepped`: the outermost layer on each side is half removed (the atoms of the first
+    half of the cell along x), leaving a stripe bounded by two straight steps along y, whose
+    thermal kinks are the half-crystal sites at which an atom leaves or joins the crystal at
+    the bulk chemical potential. A flat terrace has none: an atom that evaporates from it
+    leaves a surface vacancy behind, and its vapour is not the bulk's."""
     nx, ny = settings.lateral_cells
     slab = fcc111(
         "Au",
@@ -127,6 +131,11 @@ def build_slab(settings: SlabSettings, lattice_constant_A: float):
         periodic=True,
     )
     slab.pbc = True
+    if settings.stepped:
+        z = slab.positions[:, 2]
+        x = slab.get_scaled_positions()[:, 0]
+        outer = (z > z.max() - 0.5) | (z < z.min() + 0.5)
+        del slab[np.flatnonzero(outer & (x < 0.5 - 1e-6))]
     z = slab.positions[:, 2]
     return slab, (float(z.min()), float(z.max()))
 
@@ -134,22 +143,43 @@ def build_slab(settings: SlabSettings, lattice_constant_A: float):
 def vapour_mask(
     positions: np.ndarray, surfaces: tuple[float, float], cell_z: float, contact_A: float
 ) -> np.ndarray:
-    """Atoms farther than `contact_A` beyond both surface planes (z folded into the cell)."""
-    z = np.mod(positions[:, 2], cell_z)
+    """Atoms farther than `contact_A` beyond both surface planes (z taken as the nearest
+    periodic image about the slab's middle)."""
     low, high = surfaces
-    return (z > high + contact_A) | (z < low - contact_A)
+    dz = positions[:, 2] - 0.5 * (low + high)
+    dz -= cell_z * np.round(dz / cell_z)
+    return np.abs(dz) > 0.5 * (high - low) + contact_A
+
+
+def slab_surfaces(positions: np.ndarray, box: np.ndarray) -> tuple[float, float]:
+    """The z of the lowest and highest atom of the slab as it is now: the largest connected
+    cluster (bond cutoff `SPECIES_CUTOFF_A`, minimum images). Langevin dynamics does not hold
+    the slab in place — its centre of mass diffuses ~4 Å in z over a nanosecond for 180
+    atoms — so planes fixed at the start would count surface atoms as vapour."""
+    labels = _components(positions, box)
+    slab = labels == np.bincount(labels).argmax()
+    z = positions[slab, 2]
+    angle = 2.0 * np.pi * z / box[2]
+    centre = box[2] * np.arctan2(np.sin(angle).mean(), np.cos(angle).mean()) / (2.0 * np.pi)
+    dz = z - centre
+    dz -= box[2] * np.round(dz / box[2])
+    return float(centre + dz.min()), float(centre + dz.max())
+
+
+def _components(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Connected-cluster label of each atom (bond cutoff `SPECIES_CUTOFF_A`)."""
+    tree = cKDTree(wrap_into(positions, box), boxsize=box)
+    pairs = tree.query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
+    n = len(positions)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def species_sizes(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Sizes of the connected clusters (bond cutoff `SPECIES_CUTOFF_A`, minimum images)."""
     if len(positions) == 0:
         return np.empty(0, dtype=int)
-    tree = cKDTree(wrap_into(positions, box), boxsize=box)
-    pairs = tree.query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
-    n = len(positions)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return np.bincount(labels)
+    return np.bincount(_components(positions, box))
 
 
 def correlated_interval(
@@ -209,7 +239,8 @@ def measure_solubility(
     for i in range(total):
         step = start + i * every
         make_integrator(slab, replace(md, duration_ps=None, n_steps=every), step).run(every)
-        inside = vapour_mask(slab.positions, surfaces, box[2], settings.contact_A)
+        now = slab_surfaces(slab.positions, box)
+        inside = vapour_mask(slab.positions, now, box[2], settings.contact_A)
         counts[i] = inside.sum()
         for size in species_sizes(slab.positions[inside], box):
             species[int(size)] = species.get(int(size), 0) + 1
@@ -240,6 +271,7 @@ __all__ = [
     "build_slab",
     "correlated_interval",
     "measure_solubility",
+    "slab_surfaces",
     "species_sizes",
     "vapour_mask",
 ]

@@ -20,12 +20,7 @@ from aucluster.md import (
     run_md,
     seed_cloud,
 )
-from aucluster.md.cloud import (
-    DEFAULT_CLOUD_MU_EV,
-    MIN_SEPARATION_A,
-    TABLE_TIMESTEP_FS,
-    solubility_table,
-)
+from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV, MIN_SEPARATION_A
 from aucluster.md.settings import settings_from_dict
 from aucluster.potentials import SolventParameters, WallParameters
 from aucluster.structures import build_icosahedron
@@ -45,7 +40,7 @@ def test_the_cloud_sets_the_hamiltonian_and_needs_a_pocket():
     settings = MDSettings(
         n_steps=0, timestep_fs=STEP, wall=WALL, cloud=CloudSettings(supersaturation=2.0)
     )
-    assert settings.solvent == SolventParameters(mu_eV=DEFAULT_CLOUD_MU_EV)
+    assert settings.solvent == SolventParameters(mu_eV=DEFAULT_CLOUD_MU_EV, form="embedding")
     assert settings.cluster_correction
     with pytest.raises(ParameterError, match="pocket"):
         MDSettings(n_steps=0, timestep_fs=STEP, cloud=CloudSettings(supersaturation=2.0))
@@ -73,20 +68,22 @@ def test_the_cloud_sets_the_hamiltonian_and_needs_a_pocket():
         settings_from_dict({**data, "cloud": {"supersaturation": -3}})
 
 
-def test_equilibrium_density_passes_through_the_measurements():
-    rows = [
-        p
-        for p in solubility_table()
-        if p.mu_eV == DEFAULT_CLOUD_MU_EV and p.timestep_fs == TABLE_TIMESTEP_FS
-    ]
-    assert len({p.temperature_K for p in rows}) >= 3  # the issue: ≥ 3 temperatures
-    for p in rows:
-        low, high = p.ci95_per_A3
-        assert low <= equilibrium_density(p.temperature_K) <= high
-    with pytest.raises(ParameterError, match="outside"):
-        equilibrium_density(1500.0)
-    with pytest.raises(ParameterError, match="no solubility table"):
-        equilibrium_density(600.0, mu_eV=1.0)
+def test_equilibrium_density_is_the_monomer_gas_of_the_stored_crystal():
+    # the cloud's ρ_eq is the ideal monomer gas against the stored crystal, and known from
+    # 0 K to the top of the anharmonic fit only
+    from aucluster.md.cloud import cloud_hamiltonian
+    from aucluster.thermo.vapour import monomer_gas_density, stored_crystal
+
+    harmonic, anharmonic = stored_crystal()
+    assert len(anharmonic.temperatures_K) >= 3  # the issue: ≥ 3 temperatures
+    for t in (500.0, 600.0, 700.0):
+        expected = monomer_gas_density(t, cloud_hamiltonian(), harmonic, anharmonic)
+        assert equilibrium_density(t) == expected
+    # a monomer costs 0.6 eV: e^{-0.6/kT} makes ρ_eq rise steeply with T
+    assert equilibrium_density(500.0) < equilibrium_density(600.0) / 5
+    for bad in (1500.0, 0.0, float("nan")):
+        with pytest.raises(ParameterError, match="equilibrium density"):
+            equilibrium_density(bad)
 
 
 def _particle():
@@ -178,7 +175,9 @@ def structure(tmp_path):
         (["--supersaturation", "nan", "--wall-radius", "20"], "supersaturation"),
         (["--supersaturation", "2"], "pocket"),
         (["--supersaturation", "2", "--wall-radius", "9", "--temperature-K", "600"], "smaller"),
-        (["--supersaturation", "2", "--wall-radius", "20"], "outside the solubility table"),
+        # 300 K (the default): ρ_eq ≈ 1e-5 nm⁻³, so S ρ_eq V rounds to no monomer at all
+        (["--supersaturation", "2", "--wall-radius", "20"], "none to seed"),
+        (["--supersaturation", "2", "--wall-radius", "20", "--temperature-K", "850"], "0 to 800"),
         (["--supersaturation", "2", "--wall-radius", "20", "--solvent-mu-eV", "1"], "μ_s"),
         (["--temperature-K", "1200"], "--above-melting"),
         (["--supersaturation", "2", "--wall-radius", "20", "--timestep-fs", "5"], "timestep"),

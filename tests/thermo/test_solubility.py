@@ -11,6 +11,7 @@ from aucluster.thermo.solubility import (
     SlabSettings,
     build_slab,
     correlated_interval,
+    slab_surfaces,
     species_sizes,
     vapour_mask,
 )
@@ -77,3 +78,30 @@ def test_interval_covers_a_known_mean_for_independent_and_correlated_series():
 def test_bad_settings_are_refused(bad):
     with pytest.raises(ParameterError):
         SlabSettings(**bad)
+
+
+def test_slab_surfaces_follow_the_slab_across_the_cell_boundary():
+    # the slab drifts under Langevin dynamics: its planes are found where it is, also when it
+    # straddles the periodic boundary in z, and a vapour atom is not part of it
+    settings = SlabSettings(temperature_K=600.0, layers=6, vacuum_A=30.0)
+    slab, (low, high) = build_slab(settings, 4.1)
+    box = np.diag(slab.cell.array).copy()
+    thickness = high - low
+    for shift in (0.0, 7.5, -0.5 * box[2] + 1.0):
+        moved = slab.copy()
+        moved.positions[:, 2] += shift
+        moved += moved[:1]
+        moved.positions[-1, 2] = 0.5 * (low + high) + shift + 0.5 * box[2]  # mid-vacuum
+        new_low, new_high = slab_surfaces(moved.positions, box)
+        assert new_high - new_low == pytest.approx(thickness, abs=1e-9)
+        mask = vapour_mask(moved.positions, (new_low, new_high), box[2], 4.0)
+        assert np.flatnonzero(mask).tolist() == [len(moved) - 1]
+
+
+def test_stepped_slab_has_half_outer_layers():
+    settings = SlabSettings(temperature_K=600.0, layers=6, vacuum_A=30.0, stepped=True)
+    slab, (low, high) = build_slab(settings, 4.1)
+    z = slab.positions[:, 2]
+    assert len(slab) == 4 * 36 + 2 * 18
+    assert np.count_nonzero(z > high - 0.5) == 18
+    assert np.count_nonzero(z < low + 0.5) == 18

@@ -1,0 +1,185 @@
+r"""Gibbs–Thomson measured: the cloud a particle keeps in a closed pocket, against 2γΩ/(RkT).
+
+A particle in equilibrium with its own vapour holds it at the density of the curved
+surface, ρ*(R) = S*(R) ρ_eq, with (classical nucleation theory's capillarity approximation)
+
+.. math::
+
+    \ln S^* = \frac{2 \gamma \Omega}{R\, k T},
+
+γ the surface energy, Ω the atomic volume and R the particle's radius. In a closed pocket
+(the cloud model's wall) that equilibrium is stable: a particle that gives off too many atoms
+shrinks and raises S*, one that takes too many grows and lowers it. So S* at a size is what
+the cloud settles to, from either side: starting from an empty pocket (the particle
+dissolves) or from a supersaturated one (it grows) — the reversibility check.
+
+`measure_pocket_cloud` runs a particle in its pocket with Langevin MD and samples, every
+`sample_every_ps`, the particle (the largest connected cluster, bonds within 3.7 Å), its
+size and its volume-equivalent radius R = (3NΩ/4π)^{1/3}, and the cloud density in the shell
+between `contact_A` beyond the particle's outermost atom and `wall_margin_A` inside the wall
+(the gas is uniform there; the region follows the particle's centre of mass). `predicted_ln_s`
+gives the right-hand side from the same Hamiltonian. For a faceted particle R is the
+volume-equivalent radius and γ the surface energy per area of that sphere,
+γ = γ̄_W A_W / (4π R_V²) (`effective_surface_energy`): γ̄_W EMT's (111), (100) and (110)
+surface energies weighted by their share of the Wulff shape's area (pymatgen's `WulffShape`;
+the faces are untouched by the solvent, whose onset they lie below), A_W / 4πR_V² the
+Wulff shape's area over that of the sphere of equal volume — so that 2γΩ/R is dE_s/dN, the
+surface energy's growth per atom for a shape kept while it grows. Ω = a³/4 at the
+zero-pressure lattice constant at T. Both are 0 K energies: the surface entropy at T is left
+out, a known approximation of this check.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from ase import Atoms, units
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from aucluster.errors import ParameterError
+from aucluster.md import MDSettings, initial_momenta, make_integrator
+from aucluster.md.cloud import equilibrium_density
+from aucluster.thermo.solubility import SPECIES_CUTOFF_A, correlated_interval
+
+
+@dataclass(frozen=True, kw_only=True)
+class PocketCloud:
+    """What `measure_pocket_cloud` found over the sampled part of a run."""
+
+    temperature_K: float
+    n_total: int
+    particle_atoms: float  # mean size of the largest cluster
+    radius_A: float  # mean volume-equivalent radius
+    cloud_density_per_A3: float
+    ci95_per_A3: tuple[float, float]
+    correlation_time_ps: float
+    equilibrium_density_per_A3: float  # ρ_eq(T) of the flat crystal
+    supersaturation: float  # cloud density over ρ_eq(T)
+    times_ps: np.ndarray
+    particle_series: np.ndarray
+    density_series_per_A3: np.ndarray
+
+    @property
+    def ln_supersaturation(self) -> float:
+        return math.log(self.supersaturation) if self.supersaturation > 0 else -math.inf
+
+
+def particle_and_cloud(atoms: Atoms) -> np.ndarray:
+    """Boolean mask of the particle: the largest connected cluster (bonds within 3.7 Å)."""
+    positions = atoms.positions
+    pairs = cKDTree(positions).query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
+    n = len(positions)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1]
+    return labels == np.bincount(labels).argmax()
+
+
+def atomic_volume_A3(lattice_constant_A: float) -> float:
+    """Ω = a³/4 of the fcc crystal [Å³]."""
+    return lattice_constant_A**3 / 4.0
+
+
+def effective_surface_energy(lattice_constant_A: float) -> float:
+    """γ [eV/Å²] of the module notes: EMT's Wulff-weighted surface energy times the Wulff
+    shape's area over the area of the sphere of equal volume."""
+    from pymatgen.analysis.wulff import WulffShape
+    from pymatgen.core import Lattice
+
+    from aucluster.structures.wulff import emt_surface_energies
+
+    energies = emt_surface_energies("Au")
+    shape = WulffShape(Lattice.cubic(lattice_constant_A), list(energies), list(energies.values()))
+    sphere_area = 4.0 * math.pi * (3.0 * shape.volume / (4.0 * math.pi)) ** (2.0 / 3.0)
+    return float(shape.weighted_surface_energy * shape.surface_area / sphere_area)
+
+
+def predicted_ln_s(
+    n_atoms: float, temperature_K: float, *, gamma_eV_per_A2: float, omega_A3: float
+) -> float:
+    """2γΩ/(RkT) for a particle of `n_atoms` with R = (3NΩ/4π)^{1/3}."""
+    radius = (3.0 * n_atoms * omega_A3 / (4.0 * math.pi)) ** (1.0 / 3.0)
+    return 2.0 * gamma_eV_per_A2 * omega_A3 / (radius * units.kB * temperature_K)
+
+
+def measure_pocket_cloud(
+    atoms: Atoms,
+    settings: MDSettings,
+    *,
+    omega_A3: float,
+    discard_ps: float,
+    sample_every_ps: float = 1.0,
+    contact_A: float = 5.0,
+    wall_margin_A: float = 2.0,
+    on_sample: Callable[[int, int], None] | None = None,
+) -> PocketCloud:
+    """Run `atoms` (particle and any cloud) with `settings` (wall required, Langevin) and
+    measure the cloud it keeps (module notes); samples before `discard_ps` are not used."""
+    if settings.wall is None:
+        raise ParameterError("the pocket needs a wall")
+    if not 0 <= discard_ps < settings.time_ps(settings.total_steps):
+        raise ParameterError("discard_ps must be shorter than the run")
+    work = atoms.copy()
+    work.calc = settings.hamiltonian.calculator(set(work.get_chemical_symbols()))
+    initial_momenta(work, settings)
+    centre = settings.wall.centre_of(work)
+    every = max(1, round(sample_every_ps * 1000.0 / settings.timestep_fs))
+    total = settings.total_steps // every
+    times, sizes, densities = [], [], []
+    for i in range(total):
+        step = i * every
+        segment = replace(settings, duration_ps=None, n_steps=every)
+        make_integrator(work, segment, step).run(every)
+        particle = particle_and_cloud(work)
+        com = work.positions[particle].mean(axis=0)
+        reach = np.linalg.norm(work.positions[particle] - com, axis=1).max() + contact_A
+        outer = settings.wall.radius - wall_margin_A
+        cloud = ~particle
+        if reach >= outer - np.linalg.norm(com - centre):
+            raise ParameterError(
+                f"the particle reaches {reach:.1f} Å of the wall's {settings.wall.radius:g} Å: "
+                "no room left for a uniform cloud; enlarge the pocket"
+            )
+        from_com = np.linalg.norm(work.positions[cloud] - com, axis=1)
+        from_centre = np.linalg.norm(work.positions[cloud] - centre, axis=1)
+        inside = (from_com > reach) & (from_centre < outer)
+        volume = 4.0 / 3.0 * math.pi * (outer**3 - reach**3)  # the inner sphere lies inside
+        times.append(settings.time_ps(step + every))
+        sizes.append(int(particle.sum()))
+        densities.append(np.count_nonzero(inside) / volume)
+        if on_sample is not None:
+            on_sample(i + 1, total)
+    times_a, sizes_a, dens_a = np.array(times), np.array(sizes), np.array(densities)
+    keep = times_a > discard_ps
+    if keep.sum() < 8:
+        raise ParameterError("fewer than 8 samples after discard_ps: run longer")
+    mean, low, high, tau = correlated_interval(dens_a[keep])
+    temperature = settings.program.temperature_at(0.0)
+    n_mean = float(sizes_a[keep].mean())
+    rho_eq = equilibrium_density(temperature)
+    return PocketCloud(
+        temperature_K=temperature,
+        n_total=len(work),
+        particle_atoms=n_mean,
+        radius_A=(3.0 * n_mean * omega_A3 / (4.0 * math.pi)) ** (1.0 / 3.0),
+        cloud_density_per_A3=float(mean),
+        ci95_per_A3=(max(float(low), 0.0), float(high)),
+        correlation_time_ps=float(tau * sample_every_ps),
+        equilibrium_density_per_A3=rho_eq,
+        supersaturation=float(mean / rho_eq),
+        times_ps=times_a,
+        particle_series=sizes_a,
+        density_series_per_A3=dens_a,
+    )
+
+
+__all__ = [
+    "PocketCloud",
+    "atomic_volume_A3",
+    "effective_surface_energy",
+    "measure_pocket_cloud",
+    "particle_and_cloud",
+    "predicted_ln_s",
+]
