@@ -1,7 +1,10 @@
 """Gibbs–Thomson and reversibility of the cloud model: the cloud a particle keeps in a pocket.
 
 For each size (a Wulff cluster of EMT's surface energies, `build_wulff`) and temperature,
-runs the particle in a closed pocket of `--free-volume-nm3` free volume on the cloud model
+runs the particle in a closed pocket whose free volume holds `--cloud-fraction` of the
+particle's atoms at the predicted S* (a pocket too large for that lets a small particle
+dissolve completely: in a closed pocket the equilibrium is stable only while the cloud it
+needs is small against the particle) on the cloud model
 (EMT + small-cluster correction + embedding solvent, Langevin γ = 0.002 fs⁻¹, 2 fs) twice:
 from an empty pocket (the particle dissolves into it) and from a pocket seeded at
 `--grow-factor` × the predicted S* (the cloud condenses onto it). Prints one row per run:
@@ -9,7 +12,7 @@ the particle's size and radius, S* = ρ_cloud/ρ_eq with its 95 % interval, ln S
 2γΩ/(RkT) (`aucluster.thermo.gibbs_thomson`), and the time the cloud took to settle.
 ~5 min per 300-atom run of 600 ps on one core, ~15 min at 1,200 atoms.
 
-    python bench/gibbs_thomson.py --n-atoms 300 600 1200 --temperature-K 550
+    python bench/gibbs_thomson.py --n-atoms 225 459 861 --temperature-K 550
         [--duration-ps 600] [--discard-ps 200] [--start empty grow] [--seed 0] [--write CSV]
 """
 
@@ -24,7 +27,7 @@ import click
 import numpy as np
 
 from aucluster.md import CloudSettings, MDSettings, constant, seed_cloud
-from aucluster.md.cloud import cloud_hamiltonian
+from aucluster.md.cloud import cloud_hamiltonian, equilibrium_density
 from aucluster.potentials import WallParameters
 from aucluster.structures.wulff import build_wulff
 from aucluster.thermo.gibbs_thomson import (
@@ -42,9 +45,9 @@ MARGIN_A = 2.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-atoms", type=int, nargs="+", default=[300, 600, 1200])
+    parser.add_argument("--n-atoms", type=int, nargs="+", default=[225, 459, 861])
     parser.add_argument("--temperature-K", type=float, nargs="+", default=[550.0])
-    parser.add_argument("--free-volume-nm3", type=float, default=40.0)
+    parser.add_argument("--cloud-fraction", type=float, default=0.1)
     parser.add_argument("--duration-ps", type=float, default=600.0)
     parser.add_argument("--discard-ps", type=float, default=200.0)
     parser.add_argument("--start", nargs="+", choices=("empty", "grow"), default=["empty", "grow"])
@@ -70,12 +73,13 @@ def main() -> None:
             centre = 0.5 * particle.cell.array.sum(axis=0)
             particle.positions += centre - particle.positions.mean(axis=0)
             radius = np.linalg.norm(particle.positions - centre, axis=1).max()
-            inner = radius + CONTACT_A + 2.0
-            volume = 1000.0 * args.free_volume_nm3
-            wall = (3.0 * volume / (4.0 * math.pi) + inner**3) ** (1.0 / 3.0) + MARGIN_A
+            inner = radius + CONTACT_A + 6.0  # room for adatoms and the particle's drift
             predicted = predicted_ln_s(
                 len(particle), temperature, gamma_eV_per_A2=gamma, omega_A3=omega
             )
+            rho_star = equilibrium_density(temperature) * math.exp(predicted)
+            volume = args.cloud_fraction * len(particle) / rho_star
+            wall = (3.0 * volume / (4.0 * math.pi) + inner**3) ** (1.0 / 3.0) + MARGIN_A
             for start in args.start:
                 settings = MDSettings(
                     program=constant(temperature),

@@ -2,9 +2,11 @@
 
 (a) the anchor: asap3 EMT with asap3's Langevin (its C++ integrator), nothing else;
 (b) `run_md` with EMT alone (trajectory frame every 100 steps, checkpoint every 1,000);
-(c) `run_md` with the cloud model: EMT + small-cluster correction + implicit solvent
-(μ_s = 1.5 eV) + spherical wall (numba kernels for the solvent and the correction when the
-``fast`` extra is installed; the script says which).
+(c) `run_md` with the cloud model's Hamiltonian: EMT + small-cluster correction + the
+embedding solvent (μ_s = 3.2 eV, `aucluster.md.cloud.cloud_hamiltonian`) + spherical wall
+(numba kernels for the solvent and the correction when the ``fast`` extra is installed; the
+script says which). The cloud model runs at 2 fs; (c) uses the anchor's 5 fs, which rebuilds
+the Verlet lists more often (so it errs on the slow side).
 Each variant runs `--steps` steps after a warm-up; the three are interleaved `--repeats` times
 and the fastest repeat of each counts (the machines are noisy). Targets: (b)/(a) ≤ 1.05,
 (c)/(a) ≤ 1.3 (issue 15).
@@ -32,7 +34,8 @@ import numpy as np
 from ase import units
 
 from aucluster.md import MDSettings, constant, run_md
-from aucluster.potentials import SolventParameters, WallParameters
+from aucluster.md.cloud import cloud_hamiltonian
+from aucluster.potentials import WallParameters
 from aucluster.potentials.terms import numba_available
 from aucluster.structures import build_fcc_sphere
 
@@ -84,7 +87,7 @@ def ours(atoms, steps: int, *, extra: bool, workdir: Path, tag: str) -> float:
     terms: dict = {}
     if extra:
         terms = {
-            "solvent": SolventParameters(mu_eV=1.5),
+            "solvent": cloud_hamiltonian().solvent,
             "wall": WallParameters(radius=RADIUS + 8),
             "cluster_correction": True,
         }

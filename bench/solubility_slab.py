@@ -114,6 +114,9 @@ def main() -> None:
     )
     parser.add_argument("--stepped", action="store_true", help="half-layer stripes: two steps")
     parser.add_argument("--vacuum-A", type=float, default=SlabSettings.vacuum_A)
+    parser.add_argument(
+        "--lateral-cells", type=int, nargs=2, default=list(SlabSettings.lateral_cells)
+    )
     parser.add_argument("--equilibration-ps", type=float, default=40.0)
     parser.add_argument("--production-ps", type=float, default=160.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -149,6 +152,7 @@ def main() -> None:
             timestep_fs=args.timestep_fs,
             stepped=args.stepped,
             vacuum_A=args.vacuum_A,
+            lateral_cells=tuple(args.lateral_cells),
         )
         start = time.perf_counter()
         with click.progressbar(length=1, label=f"{temperature:g} K", file=sys.stderr) as bar:

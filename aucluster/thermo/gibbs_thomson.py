@@ -17,9 +17,10 @@ dissolves) or from a supersaturated one (it grows) — the reversibility check.
 `sample_every_ps`, the particle (the largest connected cluster, bonds within 3.7 Å), its
 size and its volume-equivalent radius R = (3NΩ/4π)^{1/3}, and the cloud density in the shell
 between `contact_A` beyond the particle's outermost atom and `wall_margin_A` inside the wall
-(the gas is uniform there; the region follows the particle's centre of mass). `predicted_ln_s`
-gives the right-hand side from the same Hamiltonian. For a faceted particle R is the
-volume-equivalent radius and γ the surface energy per area of that sphere,
+(the gas is uniform there; the region follows the particle's centre of mass; a sample in
+which an atom sticking out leaves no shell is skipped, more than 10 % of them refused).
+`predicted_ln_s` gives the right-hand side from the same Hamiltonian. For a faceted particle
+R is the volume-equivalent radius and γ the surface energy per area of that sphere,
 γ = γ̄_W A_W / (4π R_V²) (`effective_surface_energy`): γ̄_W EMT's (111), (100) and (110)
 surface energies weighted by their share of the Wulff shape's area (pymatgen's `WulffShape`;
 the faces are untouched by the solvent, whose onset they lie below), A_W / 4πR_V² the
@@ -30,6 +31,7 @@ out, a known approximation of this check.
 """
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -91,7 +93,11 @@ def effective_surface_energy(lattice_constant_A: float) -> float:
     from aucluster.structures.wulff import emt_surface_energies
 
     energies = emt_surface_energies("Au")
-    shape = WulffShape(Lattice.cubic(lattice_constant_A), list(energies), list(energies.values()))
+    with warnings.catch_warnings():  # spglib (under pymatgen) announces an API change
+        warnings.filterwarnings("ignore", "Set OLD_ERROR_HANDLING", DeprecationWarning)
+        shape = WulffShape(
+            Lattice.cubic(lattice_constant_A), list(energies), list(energies.values())
+        )
     sphere_area = 4.0 * math.pi * (3.0 * shape.volume / (4.0 * math.pi)) ** (2.0 / 3.0)
     return float(shape.weighted_surface_energy * shape.surface_area / sphere_area)
 
@@ -137,22 +143,28 @@ def measure_pocket_cloud(
         reach = np.linalg.norm(work.positions[particle] - com, axis=1).max() + contact_A
         outer = settings.wall.radius - wall_margin_A
         cloud = ~particle
-        if reach >= outer - np.linalg.norm(com - centre):
-            raise ParameterError(
-                f"the particle reaches {reach:.1f} Å of the wall's {settings.wall.radius:g} Å: "
-                "no room left for a uniform cloud; enlarge the pocket"
-            )
         from_com = np.linalg.norm(work.positions[cloud] - com, axis=1)
         from_centre = np.linalg.norm(work.positions[cloud] - centre, axis=1)
         inside = (from_com > reach) & (from_centre < outer)
-        volume = 4.0 / 3.0 * math.pi * (outer**3 - reach**3)  # the inner sphere lies inside
+        if reach < outer - np.linalg.norm(com - centre):  # the shell exists
+            volume = 4.0 / 3.0 * math.pi * (outer**3 - reach**3)
+            density = np.count_nonzero(inside) / volume
+        else:  # an atom sticking out reaches the wall's margin: no shell in this sample
+            density = math.nan
         times.append(settings.time_ps(step + every))
         sizes.append(int(particle.sum()))
-        densities.append(np.count_nonzero(inside) / volume)
+        densities.append(density)
         if on_sample is not None:
             on_sample(i + 1, total)
     times_a, sizes_a, dens_a = np.array(times), np.array(sizes), np.array(densities)
     keep = times_a > discard_ps
+    missing = np.isnan(dens_a[keep]).mean() if keep.any() else 1.0
+    if missing > 0.1:
+        raise ParameterError(
+            f"in {100 * missing:.0f} % of the samples the particle reached the wall's margin: "
+            "enlarge the pocket"
+        )
+    keep &= np.isfinite(dens_a)
     if keep.sum() < 8:
         raise ParameterError("fewer than 8 samples after discard_ps: run longer")
     mean, low, high, tau = correlated_interval(dens_a[keep])
