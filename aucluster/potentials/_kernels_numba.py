@@ -83,21 +83,79 @@ def pair_forces(n, first, second, coefficient, df_over_r, dx, dy, dz):
 
 
 @njit(cache=True)
-def density_pairs(positions, first, second, box, periodic, eta, r0, cut_lo, cut_hi):
-    """The embedding solvent's σ_i and, for the candidate pairs within `cut_hi`: first,
-    second, θ_η'(r)/r and the components of r_second − r_first (as `switch_pairs`), with
-    θ_η(r) = exp(−eta (r − r0)) times a smoothstep from 1 at `cut_lo` to 0 at `cut_hi`."""
+def embedding_solvent(
+    positions,
+    first,
+    second,
+    box,
+    periodic,
+    eta,
+    r0,
+    cut_lo,
+    cut_hi,
+    gamma12,
+    q,
+    e0,
+    mu,
+    onset,
+    ramp,
+):
+    """The embedding solvent's per-atom energies and forces in two passes over the candidate
+    pairs, storing none of them: σ_i first, then the forces of the pairs that touch an atom
+    on the reward (κ ≠ 0; in a particle only its low-coordinated atoms and the cloud), with
+    the same expressions as `aucluster.potentials.embedding` (tested equal)."""
     n, m = positions.shape[0], first.shape[0]
-    sigma = np.zeros(n)
-    kept_first = np.empty(m, np.int64)
-    kept_second = np.empty(m, np.int64)
-    dx, dy, dz = np.empty(m), np.empty(m), np.empty(m)
-    dtheta_over_r = np.empty(m)
     outer2 = cut_hi * cut_hi
     width = cut_hi - cut_lo
-    k = 0
+    sigma = np.zeros(n)
     for p in range(m):
         i, j = first[p], second[p]
+        x = positions[j, 0] - positions[i, 0]
+        y = positions[j, 1] - positions[i, 1]
+        z = positions[j, 2] - positions[i, 2]
+        if periodic:
+            x -= box[0] * round(x / box[0])
+            y -= box[1] * round(y / box[1])
+            z -= box[2] * round(z / box[2])
+        r2 = x * x + y * y + z * z
+        if r2 >= outer2:
+            continue
+        r = math.sqrt(r2)
+        theta = math.exp(-eta * (r - r0))
+        if r > cut_lo:
+            t = (r - cut_lo) / width
+            theta *= 1.0 - 3.0 * t * t + 2.0 * t * t * t
+        sigma[i] += theta
+        sigma[j] += theta
+    length = e0 - onset - 0.5 * ramp
+    energies = np.zeros(n)
+    kappa = np.zeros(n)
+    for i in range(n):
+        s = sigma[i]
+        if s > 0.0:
+            u = (s / gamma12) ** q
+            if u >= 1.0:
+                continue  # compressed or bulk-dense: no cost, no reward
+            log_u = math.log(u)
+            cost = e0 * (1.0 - u * (1.0 - log_u))
+            slope = e0 * log_u * q * u / s
+        else:
+            cost, slope = e0, 0.0
+        x = cost - onset
+        if x <= 0.0:
+            continue
+        if x < ramp:
+            h, dh = x * x / (2.0 * ramp * length), x / (ramp * length)
+        else:
+            h, dh = (x - 0.5 * ramp) / length, 1.0 / length
+        energies[i] = -mu * h
+        kappa[i] = mu * dh * slope
+    forces = np.zeros((n, 3))
+    for p in range(m):
+        i, j = first[p], second[p]
+        k = kappa[i] + kappa[j]
+        if k == 0.0:
+            continue
         x = positions[j, 0] - positions[i, 0]
         y = positions[j, 1] - positions[i, 1]
         z = positions[j, 2] - positions[i, 2]
@@ -116,19 +174,11 @@ def density_pairs(positions, first, second, box, periodic, eta, r0, cut_lo, cut_
             dtaper = (-6.0 * t + 6.0 * t * t) / width
         else:
             taper, dtaper = 1.0, 0.0
-        theta = base * taper
-        sigma[i] += theta
-        sigma[j] += theta
-        kept_first[k], kept_second[k] = i, j
-        dx[k], dy[k], dz[k] = x, y, z
-        dtheta_over_r[k] = base * (dtaper - eta * taper) / r
-        k += 1
-    return (
-        sigma,
-        kept_first[:k],
-        kept_second[:k],
-        dtheta_over_r[:k],
-        dx[:k],
-        dy[:k],
-        dz[:k],
-    )
+        coef = k * base * (dtaper - eta * taper) / r
+        forces[j, 0] += coef * x
+        forces[j, 1] += coef * y
+        forces[j, 2] += coef * z
+        forces[i, 0] -= coef * x
+        forces[i, 1] -= coef * y
+        forces[i, 2] -= coef * z
+    return energies, forces

@@ -126,7 +126,8 @@ class EmbeddingSolvent(ExactStateCalculator):
 
     `parameters`: a `SolventParameters` with ``form = "embedding"`` (μ_s, onset, ramp).
     Pairs come from a Verlet list within the density's 5.66 Å cutoff; `compiled` as for
-    `ImplicitSolvent` (numba kernels, tested equal to the NumPy path).
+    `ImplicitSolvent` (one numba kernel that passes the pairs twice, σ first and then the
+    forces of the pairs touching a rewarded atom; tested equal to the NumPy path).
     """
 
     implemented_properties = ["energy", "forces", "energies"]  # noqa: RUF012 (ASE API)
@@ -141,24 +142,9 @@ class EmbeddingSolvent(ExactStateCalculator):
 
     def densities(self, positions: np.ndarray, box: np.ndarray | None = None) -> tuple:
         """σ_i (n,), then for the pairs within the cutoff: first, second, θ_η'(r)/r and the
-        three components of r_second − r_first (minimum images in a periodic `box`)."""
+        three components of r_second − r_first (minimum images in a periodic `box`). The
+        NumPy path; the compiled one (`_kernels_numba.embedding_solvent`) keeps no pairs."""
         first, second = self._pairs.update(positions, box)
-        if self.compiled:
-            from aucluster.potentials._kernels_numba import density_pairs
-
-            periodic = box is not None
-            sigma, first, second, dtheta_over_r, *d = density_pairs(
-                np.ascontiguousarray(positions, dtype=float),
-                first.astype(np.int64, copy=False),
-                second.astype(np.int64, copy=False),
-                box if periodic else np.ones(3),
-                periodic,
-                EMT_AU_ETA2,
-                EMT_BETA * EMT_AU_S0_A,
-                CUTOFF_A[0],
-                CUTOFF_A[1],
-            )
-            return sigma, first, second, dtheta_over_r, d
         columns = np.ascontiguousarray(positions.T)
         d = [col.take(second) - col.take(first) for col in columns]
         if box is not None:
@@ -183,23 +169,42 @@ class EmbeddingSolvent(ExactStateCalculator):
         if p.mu_eV == 0.0 or n == 0:
             self.results = {"energy": 0.0, "energies": np.zeros(n), "forces": forces}
             return
+        if self.compiled:
+            from aucluster.potentials._kernels_numba import embedding_solvent
+
+            first, second = self._pairs.update(atoms.positions, box)
+            periodic = box is not None
+            energies, forces = embedding_solvent(
+                np.ascontiguousarray(atoms.positions, dtype=float),
+                first.astype(np.int64, copy=False),
+                second.astype(np.int64, copy=False),
+                box if periodic else np.ones(3),
+                periodic,
+                EMT_AU_ETA2,
+                EMT_BETA * EMT_AU_S0_A,
+                CUTOFF_A[0],
+                CUTOFF_A[1],
+                12.0 * GAMMA1,
+                _Q,
+                -EMT_AU_E0_EV,
+                p.mu_eV,
+                p.onset_eV,
+                p.ramp_eV,
+            )
+            self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
+            return
         sigma, first, second, dtheta_over_r, d = self.densities(atoms.positions, box)
         e, de = embedding_cost(sigma)
         h, dh = reward_shape(e, p.onset_eV, p.ramp_eV)
         energies = -p.mu_eV * h
         kappa = p.mu_eV * dh * de  # −∂E_i/∂σ_i; zero below the onset, as for most atoms
-        if self.compiled:
-            from aucluster.potentials._kernels_numba import pair_forces
-
-            forces = pair_forces(n, first, second, kappa, dtheta_over_r, *d)
-        else:
-            pair_kappa = kappa.take(first) + kappa.take(second)
-            active = np.flatnonzero(pair_kappa)
-            coef = pair_kappa.take(active) * dtheta_over_r.take(active)
-            first, second = first.take(active), second.take(active)
-            for k in range(3):
-                component = coef * d[k].take(active)
-                forces[:, k] = np.bincount(second, component, n) - np.bincount(first, component, n)
+        pair_kappa = kappa.take(first) + kappa.take(second)
+        active = np.flatnonzero(pair_kappa)
+        coef = pair_kappa.take(active) * dtheta_over_r.take(active)
+        first, second = first.take(active), second.take(active)
+        for k in range(3):
+            component = coef * d[k].take(active)
+            forces[:, k] = np.bincount(second, component, n) - np.bincount(first, component, n)
         self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
 
 
