@@ -86,6 +86,36 @@ def equilibrium_density(temperature_K: float, mu_eV: float = DEFAULT_CLOUD_MU_EV
     return monomer_gas_density(temperature_K, cloud_hamiltonian(mu_eV), harmonic, anharmonic)
 
 
+def place_monomers(
+    atoms: Atoms, n_add: int, *, centre: np.ndarray, inner_A: float, outer_A: float, seed: int
+) -> Atoms:
+    """`atoms` with `n_add` Au atoms placed at random (uniform in volume, seeded) between
+    `inner_A` and `outer_A` from `centre`, each at least `MIN_SEPARATION_A` from every other
+    atom; refused if that fails 200 times per atom (too dense)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC10D]))
+    placed = list(atoms.positions)
+    added: list[np.ndarray] = []
+    attempts = 0
+    while len(added) < n_add:
+        attempts += 1
+        if attempts > 200 * max(n_add, 1):
+            volume = 4.0 / 3.0 * math.pi * (outer_A**3 - inner_A**3)
+            raise ParameterError(
+                f"cannot place {n_add} monomers {MIN_SEPARATION_A:g} Å apart in the pocket "
+                f"(too dense for {volume:.0f} Å³)"
+            )
+        u = rng.normal(size=3)
+        r = (inner_A**3 + rng.random() * (outer_A**3 - inner_A**3)) ** (1.0 / 3.0)
+        p = centre + r * u / np.linalg.norm(u)
+        if np.min(np.linalg.norm(np.asarray(placed) - p, axis=1)) >= MIN_SEPARATION_A:
+            placed.append(p)
+            added.append(p)
+    seeded = atoms.copy()
+    if added:
+        seeded += Atoms(f"Au{len(added)}", positions=added)
+    return seeded
+
+
 def seed_cloud(
     atoms: Atoms,
     cloud: CloudSettings,
@@ -123,26 +153,7 @@ def seed_cloud(
             f"apart in {volume:.0f} Å³: too dense to place at random (at most "
             f"{int(PACKING_LIMIT * volume / sphere)})"
         )
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC10D]))
-    placed = list(atoms.positions)
-    added: list[np.ndarray] = []
-    attempts = 0
-    while len(added) < n_add:
-        attempts += 1
-        if attempts > 200 * max(n_add, 1):
-            raise ParameterError(
-                f"cannot place {n_add} monomers {MIN_SEPARATION_A:g} Å apart in the pocket "
-                f"(S = {cloud.supersaturation:g} is too dense for {volume:.0f} Å³)"
-            )
-        u = rng.normal(size=3)
-        r = (inner**3 + rng.random() * (outer**3 - inner**3)) ** (1.0 / 3.0)
-        p = centre + r * u / np.linalg.norm(u)
-        if np.min(np.linalg.norm(np.asarray(placed) - p, axis=1)) >= MIN_SEPARATION_A:
-            placed.append(p)
-            added.append(p)
-    seeded = atoms.copy()
-    if added:
-        seeded += Atoms(f"Au{len(added)}", positions=added)
+    seeded = place_monomers(atoms, n_add, centre=centre, inner_A=inner, outer_A=outer, seed=seed)
     record = {
         "supersaturation": cloud.supersaturation,
         "mu_eV": cloud.mu_eV,
@@ -152,7 +163,7 @@ def seed_cloud(
         "free_volume_A3": volume,
         "pocket_inner_A": inner,
         "pocket_outer_A": outer,
-        "monomers_added": len(added),
+        "monomers_added": len(seeded) - len(atoms),
     }
     return seeded, record
 
@@ -162,5 +173,6 @@ __all__ = [
     "CloudSettings",
     "cloud_hamiltonian",
     "equilibrium_density",
+    "place_monomers",
     "seed_cloud",
 ]

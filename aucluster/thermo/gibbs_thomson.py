@@ -11,7 +11,8 @@ surface, ρ*(R) = S*(R) ρ_eq, with (classical nucleation theory's capillarity a
 (the cloud model's wall) that equilibrium is stable: a particle that gives off too many atoms
 shrinks and raises S*, one that takes too many grows and lowers it. So S* at a size is what
 the cloud settles to, from either side: starting from an empty pocket (the particle
-dissolves) or from a supersaturated one (it grows) — the reversibility check.
+dissolves) or, with the same atoms, from a supersaturated one (`growth_start`: atoms taken
+off the particle and placed as monomers; it grows back) — the reversibility check.
 
 `measure_pocket_cloud` runs a particle in its pocket with Langevin MD and samples, every
 `sample_every_ps`, the particle (the largest connected cluster, bonds within 3.7 Å), its
@@ -43,7 +44,7 @@ from scipy.spatial import cKDTree
 
 from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, initial_momenta, make_integrator
-from aucluster.md.cloud import equilibrium_density
+from aucluster.md.cloud import equilibrium_density, place_monomers
 from aucluster.thermo.solubility import SPECIES_CUTOFF_A, correlated_interval
 
 
@@ -108,6 +109,29 @@ def predicted_ln_s(
     """2γΩ/(RkT) for a particle of `n_atoms` with R = (3NΩ/4π)^{1/3}."""
     radius = (3.0 * n_atoms * omega_A3 / (4.0 * math.pi)) ** (1.0 / 3.0)
     return 2.0 * gamma_eV_per_A2 * omega_A3 / (radius * units.kB * temperature_K)
+
+
+def growth_start(
+    particle: Atoms,
+    n_move: int,
+    *,
+    centre: np.ndarray,
+    wall_radius_A: float,
+    contact_A: float = 4.0,
+    seed: int = 0,
+) -> Atoms:
+    """The reversibility check's other start with the same atoms: the `n_move` atoms of
+    `particle` farthest from `centre` taken off and placed as monomers at random in the
+    pocket (`aucluster.md.cloud.place_monomers`, between the trimmed particle widened by
+    `contact_A` and 1 Å inside the wall)."""
+    if not 0 < n_move < len(particle):
+        raise ParameterError(f"n_move = {n_move}: must be between 1 and the particle's size")
+    order = np.argsort(np.linalg.norm(particle.positions - centre, axis=1))
+    trimmed = particle[np.sort(order[: len(particle) - n_move])]
+    inner = np.linalg.norm(trimmed.positions - centre, axis=1).max() + contact_A
+    return place_monomers(
+        trimmed, n_move, centre=centre, inner_A=inner, outer_A=wall_radius_A - 1.0, seed=seed
+    )
 
 
 def measure_pocket_cloud(
@@ -191,6 +215,7 @@ __all__ = [
     "PocketCloud",
     "atomic_volume_A3",
     "effective_surface_energy",
+    "growth_start",
     "measure_pocket_cloud",
     "particle_and_cloud",
     "predicted_ln_s",

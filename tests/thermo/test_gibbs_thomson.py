@@ -17,6 +17,7 @@ from aucluster.structures.geometry import in_vacuum_box
 from aucluster.thermo.gibbs_thomson import (
     atomic_volume_A3,
     effective_surface_energy,
+    growth_start,
     measure_pocket_cloud,
     particle_and_cloud,
     predicted_ln_s,
@@ -93,3 +94,17 @@ def test_a_short_pocket_run_counts_its_cloud():
     )
     with pytest.raises(ParameterError, match="wall"):
         measure_pocket_cloud(atoms, MDSettings(n_steps=10), omega_A3=17.0, discard_ps=0.0)
+
+
+def test_growth_start_moves_the_outermost_atoms_into_the_pocket():
+    particle = in_vacuum_box(build_icosahedron(4), 30.0)  # 147 atoms
+    centre = particle.positions.mean(axis=0)
+    start = growth_start(particle, 12, centre=centre, wall_radius_A=28.0, seed=1)
+    assert len(start) == len(particle)  # the same atoms: the reversibility check's condition
+    kept = start.positions[:135]
+    radius = np.linalg.norm(kept - centre, axis=1).max()
+    moved = np.linalg.norm(start.positions[135:] - centre, axis=1)
+    assert (moved >= radius + 4.0).all()
+    assert (moved <= 27.0).all()
+    with pytest.raises(ParameterError):
+        growth_start(particle, 0, centre=centre, wall_radius_A=28.0)

@@ -1,0 +1,106 @@
+"""Long physics checks of the cloud model (validation marker; `python -m pytest -m
+validation tests/thermo/test_cloud_validation.py`, about an hour on 2 cores). The same runs,
+with their numbers, are in docs/cloud.md (`bench/solubility_slab.py`,
+`bench/gibbs_thomson.py`); the verdict rules below were written before those runs."""
+
+import math
+
+import numpy as np
+import pytest
+
+from aucluster.md import MDSettings, constant
+from aucluster.md.cloud import cloud_hamiltonian, equilibrium_density
+from aucluster.potentials import WallParameters
+from aucluster.structures.wulff import build_wulff
+from aucluster.thermo.gibbs_thomson import (
+    atomic_volume_A3,
+    effective_surface_energy,
+    growth_start,
+    measure_pocket_cloud,
+    predicted_ln_s,
+)
+from aucluster.thermo.melting import zero_pressure_lattice_constant
+from aucluster.thermo.solubility import SlabSettings, measure_solubility
+
+pytestmark = pytest.mark.validation
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: stepped (111) slabs at 600 K give 0.20-0.26 nm^-3 (95 % intervals "
+    "reaching at most 0.32), the monomer gas against the crystal 0.358 (docs/cloud.md)",
+)
+def test_slab_vapour_is_the_monomer_gas_against_the_crystal():
+    # rule: ρ_eq of aucluster.thermo.vapour lies inside the slab MD's 95 % interval
+    settings = SlabSettings(
+        temperature_K=600.0,
+        stepped=True,
+        vacuum_A=80.0,
+        equilibration_ps=100.0,
+        production_ps=1000.0,
+        seed=2,
+    )
+    result = measure_solubility(settings)
+    low, high = result.ci95_per_A3
+    assert low <= equilibrium_density(600.0) <= high
+
+
+def _pocket(n_atoms, temperature, start, seed=0):
+    a = zero_pressure_lattice_constant(temperature, seed=seed)
+    omega, gamma = atomic_volume_A3(a), effective_surface_energy(a)
+    particle = build_wulff(n_atoms, a0=a, vacuum=60.0)
+    particle.pbc = False
+    centre = 0.5 * particle.cell.array.sum(axis=0)
+    particle.positions += centre - particle.positions.mean(axis=0)
+    radius = np.linalg.norm(particle.positions - centre, axis=1).max()
+    predicted = predicted_ln_s(len(particle), temperature, gamma_eV_per_A2=gamma, omega_A3=omega)
+    volume = 0.1 * len(particle) / (equilibrium_density(temperature) * math.exp(predicted))
+    wall = (3 * volume / (4 * math.pi) + (radius + 11.0) ** 3) ** (1 / 3) + 2.0
+    atoms = particle
+    if start == "grow":  # the same atoms, twice the predicted cloud taken off the particle
+        atoms = growth_start(
+            particle, round(0.2 * len(particle)), centre=centre, wall_radius_A=float(wall)
+        )
+    settings = MDSettings(
+        program=constant(temperature),
+        duration_ps=500.0,
+        timestep_fs=2.0,
+        friction_per_fs=0.002,
+        seed=seed,
+        solvent=cloud_hamiltonian().solvent,
+        cluster_correction=True,
+        wall=WallParameters(radius=float(wall)),
+    )
+    result = measure_pocket_cloud(atoms, settings, omega_A3=omega, discard_ps=150.0)
+    measured_prediction = predicted_ln_s(
+        result.particle_atoms, temperature, gamma_eV_per_A2=gamma, omega_A3=omega
+    )
+    return result, measured_prediction
+
+
+def test_gibbs_thomson_slope_and_reversibility_at_550_K():
+    # rules: (i) the least-squares slope of ln S* against 2γΩ/(RkT) through the origin over
+    # three sizes (225, 459, 861 atoms, from an empty pocket) is 1 within 20 % (issue 15);
+    # (ii) for each size, the pocket's cloud reached from a pocket seeded at twice the
+    # predicted S* (the same atoms: twice the expected cloud taken off the particle) holds
+    # the same number of atoms within 10 % (reversibility)
+    measured, predicted = [], []
+    for n in (225, 459, 861):
+        empty, prediction = _pocket(n, 550.0, "empty")
+        grown, _ = _pocket(n, 550.0, "grow")
+        measured.append(empty.ln_supersaturation)
+        predicted.append(prediction)
+        cloud_empty = empty.n_total - empty.particle_atoms
+        cloud_grown = grown.n_total - grown.particle_atoms
+        assert cloud_grown == pytest.approx(cloud_empty, rel=0.10)
+    slope = float(np.dot(measured, predicted) / np.dot(predicted, predicted))
+    assert slope == pytest.approx(1.0, abs=0.2)
+
+
+def test_reversibility_at_a_second_temperature():
+    # rule (ii) at 600 K for the 225-atom particle
+    empty, _ = _pocket(225, 600.0, "empty")
+    grown, _ = _pocket(225, 600.0, "grow")
+    assert grown.n_total - grown.particle_atoms == pytest.approx(
+        empty.n_total - empty.particle_atoms, rel=0.10
+    )
