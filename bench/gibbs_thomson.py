@@ -30,6 +30,7 @@ import numpy as np
 from aucluster.md import MDSettings, constant
 from aucluster.md.cloud import cloud_hamiltonian, equilibrium_density
 from aucluster.potentials import WallParameters
+from aucluster.structures import build_fcc_sphere
 from aucluster.structures.wulff import build_wulff
 from aucluster.thermo.gibbs_thomson import (
     atomic_volume_A3,
@@ -50,6 +51,13 @@ def main() -> None:
     parser.add_argument("--n-atoms", type=int, nargs="+", default=[225, 459, 861])
     parser.add_argument("--temperature-K", type=float, nargs="+", default=[550.0])
     parser.add_argument("--cloud-fraction", type=float, default=0.1)
+    parser.add_argument(
+        "--shape",
+        choices=("wulff", "sphere"),
+        default="wulff",
+        help="a Wulff cluster of about --n-atoms atoms (closed facets), or an fcc sphere cut "
+        "to about --n-atoms atoms (stepped and kinked all over)",
+    )
     parser.add_argument("--duration-ps", type=float, default=600.0)
     parser.add_argument("--discard-ps", type=float, default=200.0)
     parser.add_argument("--start", nargs="+", choices=("empty", "grow"), default=["empty", "grow"])
@@ -69,7 +77,11 @@ def main() -> None:
         omega = atomic_volume_A3(a)
         gamma = effective_surface_energy(a)
         for n in args.n_atoms:
-            particle = build_wulff(n, a0=a, vacuum=60.0)
+            if args.shape == "wulff":
+                particle = build_wulff(n, a0=a, vacuum=60.0)
+            else:
+                radius = (3.0 * n * omega / (4.0 * math.pi)) ** (1.0 / 3.0)
+                particle = build_fcc_sphere(radius, a0=a, vacuum=60.0)
             particle.pbc = False
             centre = 0.5 * particle.cell.array.sum(axis=0)
             particle.positions += centre - particle.positions.mean(axis=0)
@@ -139,6 +151,7 @@ def main() -> None:
                         if new:
                             writer.writerow(
                                 [
+                                    "shape",
                                     "n_start",
                                     "temperature_K",
                                     "start",
@@ -163,6 +176,7 @@ def main() -> None:
                             )
                         writer.writerow(
                             [
+                                args.shape,
                                 len(particle),
                                 temperature,
                                 start,
@@ -186,7 +200,7 @@ def main() -> None:
                             ]
                         )
                     np.savez(
-                        f"{os.path.splitext(args.write)[0]}_{len(particle)}_{temperature:g}_{start}.npz",
+                        f"{os.path.splitext(args.write)[0]}_{args.shape}_{len(particle)}_{temperature:g}_{start}.npz",
                         times_ps=result.times_ps,
                         particle=result.particle_series,
                         density_per_A3=result.density_series_per_A3,

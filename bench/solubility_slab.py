@@ -117,6 +117,10 @@ def main() -> None:
     parser.add_argument(
         "--lateral-cells", type=int, nargs=2, default=list(SlabSettings.lateral_cells)
     )
+    parser.add_argument(
+        "--initial-vapour", type=int, default=0, help="monomers placed in the vacuum at the start"
+    )
+    parser.add_argument("--series", metavar="NPZ", help="save the vapour count per sample")
     parser.add_argument("--equilibration-ps", type=float, default=40.0)
     parser.add_argument("--production-ps", type=float, default=160.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -153,6 +157,7 @@ def main() -> None:
             stepped=args.stepped,
             vacuum_A=args.vacuum_A,
             lateral_cells=tuple(args.lateral_cells),
+            initial_vapour=args.initial_vapour,
         )
         start = time.perf_counter()
         with click.progressbar(length=1, label=f"{temperature:g} K", file=sys.stderr) as bar:
@@ -163,6 +168,10 @@ def main() -> None:
 
             result = measure_solubility(settings, on_sample=advance)
         low, high = (1000 * x for x in result.ci95_per_A3)
+        if args.series:
+            import numpy as np
+
+            np.savez(f"{args.series}_{temperature:g}.npz", counts=result.counts)
         if args.write:
             append_row(args.write, result, args, time.perf_counter() - start)
         species = ", ".join(f"{k}: {v:.2f}" for k, v in result.species.items() if v >= 0.01)

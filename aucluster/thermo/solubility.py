@@ -38,7 +38,7 @@ from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, initial_momenta, make_integrator
 from aucluster.md.cloud import cloud_hamiltonian
 from aucluster.potentials import Hamiltonian
-from aucluster.potentials.terms import wrap_into
+from aucluster.potentials.terms import minimum_image, wrap_into
 from aucluster.thermo.melting import zero_pressure_lattice_constant
 
 #: Bond cutoff [Å] for the vapour's species (the package's cluster cutoff).
@@ -55,6 +55,7 @@ class SlabSettings:
     layers: int = 6
     stepped: bool = False
     vacuum_A: float = 40.0
+    initial_vapour: int = 0
     contact_A: float = 4.0
     equilibration_ps: float = 40.0
     production_ps: float = 160.0
@@ -107,6 +108,7 @@ class Solubility:
     species: dict[int, float]  # cluster size → mean number of such clusters in the vapour
     lattice_constant_A: float
     n_slab_atoms: int
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0))  # vapour atoms per sample
 
     @property
     def density_per_nm3(self) -> float:
@@ -227,6 +229,8 @@ def measure_solubility(
     )
     slab, surfaces = build_slab(settings, a)
     box = np.diag(slab.cell.array).copy()
+    if settings.initial_vapour:
+        slab = _with_vapour(slab, surfaces, settings)
     md = settings.md(settings.equilibration_ps)
     slab.calc = settings.hamiltonian.calculator({"Au"})
     initial_momenta(slab, md)
@@ -260,8 +264,37 @@ def measure_solubility(
         correlation_time_ps=tau * settings.sample_every_ps,
         species={k: v / total for k, v in sorted(species.items())},
         lattice_constant_A=float(a),
-        n_slab_atoms=len(slab),
+        n_slab_atoms=len(slab) - settings.initial_vapour,
+        counts=counts,
     )
+
+
+def _with_vapour(slab, surfaces: tuple[float, float], settings: SlabSettings):
+    """`slab` with `initial_vapour` monomers at random in its vapour region (seeded, each
+    ≥ 4 Å from every other atom): the slab's run then approaches ρ_eq from above."""
+    from ase import Atoms
+
+    rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 0x5AB]))
+    box = np.diag(slab.cell.array)
+    low, high = surfaces
+    placed = list(slab.positions)
+    added: list[np.ndarray] = []
+    for _ in range(1000 * settings.initial_vapour):
+        if len(added) == settings.initial_vapour:
+            break
+        z = (
+            high
+            + settings.contact_A
+            + rng.random() * (box[2] - (high - low) - 2 * settings.contact_A)
+        )
+        p = np.array([rng.random() * box[0], rng.random() * box[1], z])
+        d = minimum_image(np.asarray(placed) - p, box)
+        if np.sqrt((d**2).sum(axis=1)).min() >= 4.0:
+            placed.append(p)
+            added.append(p)
+    else:
+        raise ParameterError(f"cannot place {settings.initial_vapour} monomers in the vacuum")
+    return slab + Atoms(f"Au{len(added)}", positions=added, cell=slab.cell, pbc=True)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from aucluster.thermo.solubility import (
     SlabSettings,
     build_slab,
     correlated_interval,
+    measure_solubility,
     slab_surfaces,
     species_sizes,
     vapour_mask,
@@ -105,3 +106,19 @@ def test_stepped_slab_has_half_outer_layers():
     assert len(slab) == 4 * 36 + 2 * 18
     assert np.count_nonzero(z > high - 0.5) == 18
     assert np.count_nonzero(z < low + 0.5) == 18
+
+
+def test_a_slab_can_start_from_a_supersaturated_vapour():
+    # the approach from above: monomers placed in the vacuum are counted as vapour at once
+    settings = SlabSettings(
+        temperature_K=600.0,
+        vacuum_A=40.0,
+        initial_vapour=10,
+        equilibration_ps=0.1,
+        production_ps=2.0,
+        sample_every_ps=0.5,
+    )
+    result = measure_solubility(settings, lattice_constant_A=4.11)
+    assert result.n_slab_atoms == 216
+    assert len(result.counts) == 4
+    assert result.counts[0] >= 9  # at most one has reached a surface within 0.6 ps
