@@ -196,8 +196,9 @@ def _with_progress(label: str, settings: MDSettings, start):
     "--supersaturation",
     type=float,
     help="Seed the pocket (needs --wall-radius) with a monomer cloud at supersaturation S = "
-    "ρ/ρ_eq(T) of the model's own solubility, and run the cloud model (μ_s "
-    f"{DEFAULT_CLOUD_MU_EV:g} eV, small-cluster correction; aucluster.md.cloud). S > 0.",
+    "ρ/ρ_eq(T) of the model's own solubility (at the program's first T, ≤ 800 K), and run "
+    f"the cloud model (embedding solvent at μ_s {DEFAULT_CLOUD_MU_EV:g} eV, small-cluster "
+    "correction, ≤ 2 fs steps; aucluster.md.cloud). S > 0.",
 )
 @click.option(
     "--above-melting",

@@ -55,6 +55,10 @@ class SolventParameters:
             raise ParameterError(
                 f"solvent form {self.form!r}: must be 'coordination' or 'embedding'"
             )
+        if self.form == "coordination" and (self.onset_eV, self.ramp_eV) != (0.3, 0.4):
+            raise ParameterError(
+                "onset_eV and ramp_eV belong to the embedding solvent: give form = 'embedding'"
+            )
         if self.form == "embedding":
             if (self.r_inner, self.r_outer, self.c_max) != (3.1, 3.7, 6.0):
                 raise ParameterError(
@@ -239,6 +243,12 @@ class ImplicitSolvent(ExactStateCalculator):
 
         w'(C) = -\tfrac{2}{C_{max}}(1 - C/C_{max}), \quad
         f'(r) = -\tfrac{\pi}{2(r_2 - r_1)} \sin(\pi (r - r_1)/(r_2 - r_1)).
+
+    Its reward is lost between r_1 and r_2 (3.1–3.7 Å) while EMT still attracts to ~5.5 Å, so
+    at large μ_s the reward goes before the bonding comes: at μ_s = 3.2 eV a monomer's lowest
+    state hovers 3.25 Å above Au(111) behind a 1.27 eV barrier to the adatom site
+    (`bench/cloud_landscape.py`). The cloud model uses the embedding form instead
+    (`aucluster.potentials.embedding`, ``SolventParameters(form="embedding")``).
 
     μ_s is an energy reward for low coordination, meant for the free energy an Au atom gains
     from solvation and complexation in the liquid. It is not a chemical potential, and it does

@@ -2,7 +2,7 @@
 
 A periodic (111) slab of the potential's zero-pressure crystal at T (in-plane lattice
 constant from `zero_pressure_lattice_constant`; `stepped`: its outer layers half removed,
-two straight steps per side) sits in a fully periodic orthorhombic cell with vacuum above and
+two kinked ⟨112⟩ steps per side) sits in a fully periodic orthorhombic cell with vacuum above and
 below, on the Hamiltonian of an MD run (EMT, small-cluster correction, implicit solvent; the
 solvent and correction take minimum images, `aucluster.potentials.terms`). Langevin MD lets
 atoms leave the surfaces and come back; once the vapour has filled, its *monomer-equivalent*
@@ -17,6 +17,9 @@ that moment (`slab_surfaces`: adatoms and atoms leaving are not vapour yet) and
 V_vap = A (L_z − t − 2 d_c) that region's volume. The error bar is a 95 % interval that
 accounts for the count's autocorrelation (`correlated_interval`): the vapour exchanges atoms
 with the surfaces slowly, and its correlation time (~100 ps) is reported with each value.
+It assumes a stationary count: the Langevin gas is diffusive, and a vapour that is still
+filling or draining (on a nanosecond over 80 Å of vacuum; docs/cloud.md) has too narrow an
+interval — `initial_vapour` starts the run from above, and `counts` holds the series.
 Species are the connected clusters (bond cutoff 3.7 Å, minimum images) of vapour atoms.
 
 For the cloud model this is the check of `aucluster.thermo.vapour`, which gives ρ_eq from
@@ -119,10 +122,11 @@ def build_slab(settings: SlabSettings, lattice_constant_A: float):
     """The periodic (111) slab of `settings`, centred in z, and its two surface heights [Å].
 
     `stepped`: the outermost layer on each side is half removed (the atoms of the first
-    half of the cell along x), leaving a stripe bounded by two straight steps along y, whose
-    thermal kinks are the half-crystal sites at which an atom leaves or joins the crystal at
-    the bulk chemical potential. A flat terrace has none: an atom that evaporates from it
-    leaves a surface vacancy behind, and its vapour is not the bulk's."""
+    half of the cell along x, the close-packed direction), leaving a stripe bounded by two
+    steps along y, a ⟨112⟩ direction and so kinked by its orientation: kinks are the
+    half-crystal sites at which an atom leaves or joins the crystal at the bulk chemical
+    potential. A flat terrace has none: an atom that evaporates from it leaves a surface
+    vacancy behind, and its vapour is not the bulk's."""
     nx, ny = settings.lateral_cells
     slab = fcc111(
         "Au",
@@ -158,7 +162,7 @@ def slab_surfaces(positions: np.ndarray, box: np.ndarray) -> tuple[float, float]
     cluster (bond cutoff `SPECIES_CUTOFF_A`, minimum images). Langevin dynamics does not hold
     the slab in place — its centre of mass diffuses ~4 Å in z over a nanosecond for 180
     atoms — so planes fixed at the start would count surface atoms as vapour."""
-    labels = _components(positions, box)
+    labels = cluster_labels(positions, box)
     slab = labels == np.bincount(labels).argmax()
     z = positions[slab, 2]
     angle = 2.0 * np.pi * z / box[2]
@@ -168,9 +172,10 @@ def slab_surfaces(positions: np.ndarray, box: np.ndarray) -> tuple[float, float]
     return float(centre + dz.min()), float(centre + dz.max())
 
 
-def _components(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
-    """Connected-cluster label of each atom (bond cutoff `SPECIES_CUTOFF_A`)."""
-    tree = cKDTree(wrap_into(positions, box), boxsize=box)
+def cluster_labels(positions: np.ndarray, box: np.ndarray | None = None) -> np.ndarray:
+    """Connected-cluster label of each atom (bond cutoff `SPECIES_CUTOFF_A`; minimum images
+    in a periodic orthorhombic `box`)."""
+    tree = cKDTree(positions) if box is None else cKDTree(wrap_into(positions, box), boxsize=box)
     pairs = tree.query_pairs(SPECIES_CUTOFF_A, output_type="ndarray")
     n = len(positions)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
@@ -181,7 +186,7 @@ def species_sizes(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Sizes of the connected clusters (bond cutoff `SPECIES_CUTOFF_A`, minimum images)."""
     if len(positions) == 0:
         return np.empty(0, dtype=int)
-    return np.bincount(_components(positions, box))
+    return np.bincount(cluster_labels(positions, box))
 
 
 def correlated_interval(
@@ -302,6 +307,7 @@ __all__ = [
     "SlabSettings",
     "Solubility",
     "build_slab",
+    "cluster_labels",
     "correlated_interval",
     "measure_solubility",
     "slab_surfaces",

@@ -179,3 +179,8 @@ def test_bad_parameters(kwargs):
 def test_embedding_solvent_is_emt_au_only():
     with pytest.raises(ParameterError, match="EMT Au"):
         make_calculator("gupta", {"Au"}, solvent=CLOUD)
+
+
+def test_embedding_parameters_are_refused_on_the_coordination_form():
+    with pytest.raises(ParameterError, match="embedding"):
+        SolventParameters(mu_eV=1.0, onset_eV=0.2)
