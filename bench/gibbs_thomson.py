@@ -5,9 +5,10 @@ runs the particle in a closed pocket whose free volume holds `--cloud-fraction` 
 particle's atoms at the predicted S* (a pocket too large for that lets a small particle
 dissolve completely: in a closed pocket the equilibrium is stable only while the cloud it
 needs is small against the particle) on the cloud model (EMT + small-cluster correction +
-embedding solvent, Langevin γ = 0.002 fs⁻¹, 2 fs), twice: from an empty pocket (the particle
-dissolves into it) and, with the same atoms, with twice the predicted cloud taken off the
-particle and placed as monomers (the cloud condenses back onto it; `growth_start`). Prints
+embedding solvent, 2 fs, Langevin γ = 0.002 fs⁻¹ or `--friction-per-fs`), twice: from an
+empty pocket (the particle dissolves into it) and, with the same atoms, with twice the
+predicted cloud taken off the particle and placed as monomers (the cloud condenses back onto
+it; `growth_start`). Prints
 one row per run: the particle's size and radius, S* = ρ_cloud/ρ_eq with its 95 % interval,
 ln S* against 2γΩ/(RkT) (`aucluster.thermo.gibbs_thomson`) and the count's correlation time;
 with `--write`, a CSV row and the time series (.npz) per run. About 10 min per 500 ps for
@@ -62,6 +63,13 @@ def main() -> None:
     parser.add_argument("--discard-ps", type=float, default=200.0)
     parser.add_argument("--start", nargs="+", choices=("empty", "grow"), default=["empty", "grow"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--friction-per-fs",
+        type=float,
+        default=0.002,
+        help="Langevin friction γ [1/fs]: sets the cloud's transport (D = kT/mγ), not its "
+        "equilibrium",
+    )
     parser.add_argument("--write", metavar="CSV")
     args = parser.parse_args()
     scale = melting_scale("emt")
@@ -98,7 +106,7 @@ def main() -> None:
                     program=constant(temperature),
                     duration_ps=args.duration_ps,
                     timestep_fs=2.0,
-                    friction_per_fs=0.002,
+                    friction_per_fs=args.friction_per_fs,
                     seed=args.seed,
                     solvent=hamiltonian.solvent,
                     cluster_correction=True,
