@@ -108,3 +108,28 @@ def test_growth_start_moves_the_outermost_atoms_into_the_pocket():
     assert (moved <= 27.0).all()
     with pytest.raises(ParameterError):
         growth_start(particle, 0, centre=centre, wall_radius_A=28.0)
+
+
+def test_the_shell_volume_is_the_ball_less_the_shared_lens():
+    from aucluster.thermo.gibbs_thomson import _outside_of
+
+    big = 4 / 3 * math.pi * 20.0**3
+    small = 4 / 3 * math.pi * 8.0**3
+    assert _outside_of(8.0, 5.0, 20.0) == pytest.approx(big - small)  # wholly inside
+    assert _outside_of(8.0, 30.0, 20.0) == pytest.approx(big)  # apart
+    # half-way: a Monte Carlo estimate of the ball less the lens, to 1 %
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-20, 20, size=(400_000, 3))
+    in_ball = (points**2).sum(axis=1) < 400.0
+    outside = ((points - [17.0, 0, 0]) ** 2).sum(axis=1) > 64.0
+    estimate = 64000.0 * np.mean(in_ball & outside)
+    assert _outside_of(8.0, 17.0, 20.0) == pytest.approx(estimate, rel=0.01)
+
+
+def test_growth_start_takes_a_wulff_cluster():
+    from aucluster.structures.wulff import build_wulff
+
+    particle = build_wulff(225, vacuum=30.0)
+    centre = particle.positions.mean(axis=0)
+    start = growth_start(particle, 20, centre=centre, wall_radius_A=30.0, seed=2)
+    assert len(start) == len(particle)
