@@ -109,9 +109,9 @@ def test_gibbs_thomson_slope_and_reversibility_at_550_K():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not run in this configuration; the nearest runs (docs/cloud.md, 2026-12-04) were "
-    "not stationary: a kinked sphere at 600 K still dissolving after 500 ps, a Wulff "
-    "particle at 750 K dissolving without stopping",
+    reason="not run in this configuration; the nearest runs (docs/cloud.md, 2026-12-04) did "
+    "not meet: Wulff 459 at 650 K with a tenth of the friction kept 84 cloud atoms from the "
+    "empty start and 149 (still rising) from the growth start",
 )
 def test_reversibility_at_a_second_temperature():
     # rule (ii) at 600 K for the 225-atom particle
