@@ -12,6 +12,28 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, inline="always")
+def _separation(positions, i, j, box, periodic):
+    """r_j − r_i (its minimum image if `periodic`) and its square length."""
+    x = positions[j, 0] - positions[i, 0]
+    y = positions[j, 1] - positions[i, 1]
+    z = positions[j, 2] - positions[i, 2]
+    if periodic:
+        x -= box[0] * round(x / box[0])
+        y -= box[1] * round(y / box[1])
+        z -= box[2] * round(z / box[2])
+    return x, y, z, x * x + y * y + z * z
+
+
+@njit(cache=True, inline="always")
+def _taper(r, cut_lo, width):
+    """The smoothstep from 1 at `cut_lo` to 0 at `cut_lo` + `width`, and its derivative."""
+    if r <= cut_lo:
+        return 1.0, 0.0
+    t = (r - cut_lo) / width
+    return 1.0 - 3.0 * t * t + 2.0 * t * t * t, (-6.0 * t + 6.0 * t * t) / width
+
+
 @njit(cache=True)
 def switch_pairs(positions, first, second, box, periodic, r_inner, r_outer):
     """C_i and, for the candidate pairs closer than `r_outer`: first, second, f'(r)/r and the
@@ -27,14 +49,7 @@ def switch_pairs(positions, first, second, box, periodic, r_inner, r_outer):
     k = 0
     for p in range(m):
         i, j = first[p], second[p]
-        x = positions[j, 0] - positions[i, 0]
-        y = positions[j, 1] - positions[i, 1]
-        z = positions[j, 2] - positions[i, 2]
-        if periodic:
-            x -= box[0] * round(x / box[0])
-            y -= box[1] * round(y / box[1])
-            z -= box[2] * round(z / box[2])
-        r2 = x * x + y * y + z * z
+        x, y, z, r2 = _separation(positions, i, j, box, periodic)
         if r2 >= outer2:
             continue
         r = math.sqrt(r2)
@@ -110,21 +125,11 @@ def embedding_solvent(
     sigma = np.zeros(n)
     for p in range(m):
         i, j = first[p], second[p]
-        x = positions[j, 0] - positions[i, 0]
-        y = positions[j, 1] - positions[i, 1]
-        z = positions[j, 2] - positions[i, 2]
-        if periodic:
-            x -= box[0] * round(x / box[0])
-            y -= box[1] * round(y / box[1])
-            z -= box[2] * round(z / box[2])
-        r2 = x * x + y * y + z * z
+        x, y, z, r2 = _separation(positions, i, j, box, periodic)
         if r2 >= outer2:
             continue
         r = math.sqrt(r2)
-        theta = math.exp(-eta * (r - r0))
-        if r > cut_lo:
-            t = (r - cut_lo) / width
-            theta *= 1.0 - 3.0 * t * t + 2.0 * t * t * t
+        theta = math.exp(-eta * (r - r0)) * _taper(r, cut_lo, width)[0]
         sigma[i] += theta
         sigma[j] += theta
     length = e0 - onset - 0.5 * ramp
@@ -156,24 +161,12 @@ def embedding_solvent(
         k = kappa[i] + kappa[j]
         if k == 0.0:
             continue
-        x = positions[j, 0] - positions[i, 0]
-        y = positions[j, 1] - positions[i, 1]
-        z = positions[j, 2] - positions[i, 2]
-        if periodic:
-            x -= box[0] * round(x / box[0])
-            y -= box[1] * round(y / box[1])
-            z -= box[2] * round(z / box[2])
-        r2 = x * x + y * y + z * z
+        x, y, z, r2 = _separation(positions, i, j, box, periodic)
         if r2 >= outer2:
             continue
         r = math.sqrt(r2)
         base = math.exp(-eta * (r - r0))
-        if r > cut_lo:
-            t = (r - cut_lo) / width
-            taper = 1.0 - 3.0 * t * t + 2.0 * t * t * t
-            dtaper = (-6.0 * t + 6.0 * t * t) / width
-        else:
-            taper, dtaper = 1.0, 0.0
+        taper, dtaper = _taper(r, cut_lo, width)
         coef = k * base * (dtaper - eta * taper) / r
         forces[j, 0] += coef * x
         forces[j, 1] += coef * y

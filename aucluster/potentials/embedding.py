@@ -57,6 +57,8 @@ from ase.units import Bohr
 from aucluster.potentials.terms import (
     ExactStateCalculator,
     SolventParameters,
+    _close_pairs,
+    _pair_forces,
     _PairList,
     numba_available,
     periodic_box,
@@ -145,15 +147,7 @@ class EmbeddingSolvent(ExactStateCalculator):
         three components of r_second − r_first (minimum images in a periodic `box`). The
         NumPy path; the compiled one (`_kernels_numba.embedding_solvent`) keeps no pairs."""
         first, second = self._pairs.update(positions, box)
-        columns = np.ascontiguousarray(positions.T)
-        d = [col.take(second) - col.take(first) for col in columns]
-        if box is not None:
-            d = [dk - length * np.round(dk / length) for dk, length in zip(d, box, strict=True)]
-        r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
-        close = np.flatnonzero(r2 < CUTOFF_A[1] ** 2)
-        first, second = first.take(close), second.take(close)
-        d = [component.take(close) for component in d]
-        r = np.sqrt(r2.take(close))
+        first, second, d, r = _close_pairs(positions, first, second, box, CUTOFF_A[1])
         theta, dtheta = density_pair(r)
         n = len(positions)
         sigma = np.bincount(first, theta, n) + np.bincount(second, theta, n)
@@ -198,13 +192,7 @@ class EmbeddingSolvent(ExactStateCalculator):
         h, dh = reward_shape(e, p.onset_eV, p.ramp_eV)
         energies = -p.mu_eV * h
         kappa = p.mu_eV * dh * de  # −∂E_i/∂σ_i; zero below the onset, as for most atoms
-        pair_kappa = kappa.take(first) + kappa.take(second)
-        active = np.flatnonzero(pair_kappa)
-        coef = pair_kappa.take(active) * dtheta_over_r.take(active)
-        first, second = first.take(active), second.take(active)
-        for k in range(3):
-            component = coef * d[k].take(active)
-            forces[:, k] = np.bincount(second, component, n) - np.bincount(first, component, n)
+        forces = _pair_forces(n, first, second, kappa, dtheta_over_r, d)
         self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
 
 
