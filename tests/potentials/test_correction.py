@@ -130,6 +130,13 @@ def test_forces_are_minus_the_gradient():
             assert forces[i, k] == pytest.approx(-(plus - minus) / (2 * h), abs=1e-5)
 
 
+def _nve_drift_per_atom(atoms, settings, directory) -> float:
+    """Run `settings` (NVE) and fit the total energy's drift [eV/atom/ps] from its log."""
+    run_md(atoms, settings, directory=directory)
+    log = _log(directory)
+    return np.polyfit(log["time_ps"], log["total_energy_eV"], 1)[0] / len(atoms)
+
+
 @pytest.mark.slow
 def test_nve_conserves_energy_with_every_term_on(tmp_path):
     # an Ih55 with dimers and monomers around it inside the wall, EMT + correction (both its
@@ -166,9 +173,7 @@ def test_nve_conserves_energy_with_every_term_on(tmp_path):
         wall=WallParameters(radius=16.0),
         cluster_correction=True,
     )
-    run_md(atoms, settings, directory=tmp_path / "nve")
-    log = _log(tmp_path / "nve")
-    drift = np.polyfit(log["time_ps"], log["total_energy_eV"], 1)[0] / len(atoms)
+    drift = _nve_drift_per_atom(atoms, settings, tmp_path / "nve")
     assert abs(drift) < NVE_DRIFT_BOUND  # 1e-5 eV/atom/ps (issue 15)
 
 
@@ -208,7 +213,5 @@ def test_nve_conserves_energy_with_the_cloud_model_at_its_2_fs_step(tmp_path):
         wall=WallParameters(radius=26.0),
         cluster_correction=True,
     )
-    run_md(atoms, settings, directory=tmp_path / "nve")
-    log = _log(tmp_path / "nve")
-    drift = np.polyfit(log["time_ps"], log["total_energy_eV"], 1)[0] / len(atoms)
+    drift = _nve_drift_per_atom(atoms, settings, tmp_path / "nve")
     assert abs(drift) < NVE_DRIFT_BOUND

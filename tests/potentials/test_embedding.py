@@ -16,8 +16,8 @@ from aucluster.potentials.embedding import (
     embedding_cost,
     reward_shape,
 )
-from aucluster.structures import build_icosahedron
 from aucluster.structures.geometry import in_vacuum_box
+from tests.potentials.test_forces import pulled_icosahedron
 
 CLOUD = SolventParameters(mu_eV=3.2, form="embedding")
 #: asap3 EMT's zero-pressure Au lattice constant at 0 K [Å] (minimised to 1e-7 Å).
@@ -25,14 +25,9 @@ EMT_A0 = 4.05616
 
 
 def _cluster_with_strays():
-    """A rattled 55-atom icosahedron with one atom pulled 1.2 Å out and one 3.5 Å out, and
-    a monomer 4 Å off: atoms below the onset, on the ramp and on the linear part."""
-    atoms = build_icosahedron(3)
-    atoms.rattle(0.08, seed=2)
-    centre = atoms.positions.mean(axis=0)
-    for index, extra in ((54, 1.2), (40, 3.5)):
-        radial = atoms.positions[index] - centre
-        atoms.positions[index] += extra * radial / np.linalg.norm(radial)
+    """test_forces' rattled 55-atom icosahedron with one atom pulled 1.2 Å out and one 3.5 Å
+    out, and a monomer 4 Å off: atoms below the onset, on the ramp and on the linear part."""
+    atoms = pulled_icosahedron()
     far = atoms.positions[40] + np.array([4.0, 0.0, 0.0])
     atoms += Atoms("Au", positions=[far])
     return in_vacuum_box(atoms, 8.0)

@@ -29,6 +29,11 @@ FD_STEP = 1e-5  # Å
 def cluster():
     """A 55-atom icosahedron, rattled, with two surface atoms pulled out: every branch of the
     solvent switch (C = 0, between, ≥ C_max) and of the wall (inside, outside) is visited."""
+    return pulled_icosahedron()
+
+
+def pulled_icosahedron():
+    """The `cluster` fixture's structure (also used by tests/potentials/test_embedding.py)."""
     atoms = build_icosahedron(3)
     atoms.rattle(0.08, seed=2)
     centre = atoms.positions.mean(axis=0)
