@@ -183,6 +183,18 @@ class SmallClusterCorrection(ExactStateCalculator):
             # ∂E/∂C_i = s'(C_i) Σ_j φ(r_ij) s(C_j), nonzero only for atoms with 1 < C_i < 2
             g += ds * (np.bincount(pi, phi * sj, n) + np.bincount(pj, phi * si, n))
             _add_radial(forces, pi, pj, dp.T, dphi * si * sj / rp)
+        if self._coordination.compiled:
+            from aucluster.potentials._kernels_numba import bond_penalty
+
+            b = self.bonds
+            bond_energies, bond_forces = bond_penalty(
+                c, first, second, df_over_r, *d, g, b.epsilon_eV, b.decay_per_neighbour,
+                b.c_lower, b.c_upper, _SWITCH.r_inner, _SWITCH.r_outer,
+            )  # fmt: skip
+            energies += bond_energies
+            forces += bond_forces
+            self.results = {"energy": float(energies.sum()), "energies": energies, "forces": forces}
+            return
         radial = np.zeros(len(first))  # extra dE/dr / f'(r) of each switch pair
         eps = self.bonds.epsilon_eV
         low_atoms = c < self.bonds.c_upper  # t > 0: in a particle only vertices and the cloud

@@ -85,8 +85,11 @@ class TotalCalculator(ExactStateCalculator):
         self.remember(atoms)
         if system_changes or not self._extras_current:
             # our own terms compute energy and forces in one pass: do it once per position
+            density = self._potential_density(atoms, properties)
             for term in self.terms:
-                if isinstance(term, ExactStateCalculator):
+                if getattr(term, "takes_potential_density", False):
+                    term.calculate(atoms, potential_density=density)
+                elif isinstance(term, ExactStateCalculator):
                     term.calculate(atoms)
             self._extras_current = True
         if "forces" in properties:
@@ -103,6 +106,21 @@ class TotalCalculator(ExactStateCalculator):
             for term in self.terms:
                 energies += self._term_property(term, "energies", atoms)
             self.results["energies"] = energies
+
+    def _potential_density(self, atoms, properties) -> np.ndarray | None:
+        """asap3 EMT's per-atom density σ₁ for these positions, computed now (with the
+        forces or energy asked for, which asap3 keeps), if a term takes it; else None."""
+        potential = self.terms[0]
+        if isinstance(potential, Calculator) or not any(
+            getattr(t, "takes_potential_density", False) for t in self.terms[1:]
+        ):
+            return None
+        self._term_property(potential, "forces" if "forces" in properties else "energy", atoms)
+        try:
+            sigma = np.asarray(potential.get_extra("sigma"))
+        except (AttributeError, RuntimeError, ValueError):
+            return None  # not asap3 EMT
+        return sigma[0, 0] if sigma.shape == (2, 1, len(atoms)) else None
 
     @staticmethod
     def _term_property(term, name: str, atoms):

@@ -60,6 +60,43 @@ def test_compiled_numpy_and_periodic_images_agree():
         assert np.abs(forces - results[0][1]).max() < 1e-10
 
 
+def test_rows_of_candidates_from_emt_density_equal_the_full_pass():
+    # inside the MD calculator the compiled path evaluates only the atoms EMT's own density
+    # puts near or below the onset; the skipped ones must change nothing, isolated or
+    # periodic, after the atoms move (the pair list is then kept) and on a hot, rough
+    # particle with a cloud around it
+    from aucluster.md.cloud import cloud_hamiltonian
+
+    rng = np.random.default_rng(5)
+    base = _cluster_with_strays()
+    hot = pulled_icosahedron()
+    hot.positions += rng.normal(0.0, 0.25, hot.positions.shape)  # a liquid-like disorder
+    offsets = np.array([[6.0, 0.0, 0.0], [0.0, 6.5, 0.0], [0.0, 0.0, 7.0]])
+    hot += Atoms("Au3", positions=hot.positions[:3] + offsets)  # strays off three atoms
+    hot = in_vacuum_box(hot, 8.0)
+    periodic = base.copy()
+    periodic.positions += 0.5 * np.diag(periodic.cell.array)
+    periodic.pbc = True
+    for structure in (base, periodic, hot):
+        work = structure.copy()
+        work.calc = cloud_hamiltonian().calculator({"Au"})
+        solvent = work.calc.terms[2]
+        assert isinstance(solvent, EmbeddingSolvent)
+        for _ in range(3):
+            work.positions = work.positions + rng.normal(0.0, 0.03, work.positions.shape)
+            work.get_forces()
+            reference = EmbeddingSolvent(CLOUD, compiled=False)
+            reference.calculate(work)
+            assert reference.results["energy"] < -3.0
+            assert solvent.results["energy"] == pytest.approx(
+                reference.results["energy"], abs=1e-10
+            )
+            assert np.abs(solvent.results["forces"] - reference.results["forces"]).max() < 1e-10
+            assert np.abs(solvent.results["energies"] - reference.results["energies"]).max() < (
+                1e-10
+            )
+
+
 def test_embedding_cost_limits():
     # an isolated atom lacks all of EMT's cohesive energy |E0| = 3.80 eV (Jacobsen et al.
     # 1996); an atom of the ideal lattice's density (σ = 12 γ1) lacks nothing; more density

@@ -16,6 +16,7 @@ from aucluster.potentials import (
     make_potential,
 )
 from aucluster.potentials.correction import SmallClusterCorrection
+from aucluster.potentials.small_clusters import fitted_penalty
 from aucluster.structures import build_icosahedron, build_octahedron
 from aucluster.structures.geometry import in_vacuum_box
 
@@ -99,6 +100,7 @@ def test_compiled_and_numpy_paths_agree_and_minimum_images_hold():
     for make in (
         lambda compiled: ImplicitSolvent(SolventParameters(mu_eV=1.7), compiled=compiled),
         lambda compiled: SmallClusterCorrection(compiled=compiled),
+        lambda compiled: SmallClusterCorrection(bonds=fitted_penalty(), compiled=compiled),
     ):
         results = []
         for structure in (atoms, _straddling(atoms)):
