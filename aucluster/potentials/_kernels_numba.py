@@ -131,29 +131,13 @@ def pair_forces(n, first, second, coefficient, df_over_r, dx, dy, dz):
     return forces
 
 
-#: The order of the embedding solvent's scalar parameters in `params` (one float64 array).
-EMBEDDING_PARAMS = (
-    "eta",
-    "r0",
-    "cut_lo",
-    "cut_hi",
-    "gamma12",
-    "q",
-    "e0",
-    "mu",
-    "onset",
-    "ramp",
-    "sigma_onset",
-)
-
-
 @njit(cache=True)
 def embedding_solvent(positions, first, second, box, periodic, params):
     """The embedding solvent's per-atom energies and forces in two passes over the candidate
     pairs, storing none of them: σ_i first, then the forces of the pairs that touch an atom
     on the reward (κ ≠ 0; in a particle only its low-coordinated atoms and the cloud), with
-    the same expressions as `aucluster.potentials.embedding` (tested equal). `params` as
-    `EMBEDDING_PARAMS`."""
+    the same expressions as `aucluster.potentials.embedding` (tested equal). `params`: the
+    float64 array of `aucluster.potentials.embedding.KERNEL_PARAMETERS`, in that order."""
     if periodic:
         return _embedding_solvent(positions, first, second, box, True, params)
     return _embedding_solvent(positions, first, second, box, False, params)

@@ -137,6 +137,11 @@ def reward_shape(e: np.ndarray, onset_eV: float, ramp_eV: float) -> tuple[np.nda
     return h, dh
 
 
+#: The scalars the compiled kernels take, in the order of their `params` array.
+KERNEL_PARAMETERS = (
+    "eta", "r0", "cut_lo", "cut_hi", "gamma12", "q", "e0", "mu", "onset", "ramp", "sigma_onset",
+)  # fmt: skip
+
 #: How far above σ_onset an atom's density as asap3 EMT computes it (`potential_density`)
 #: may lie and the atom still be evaluated. asap3's σ₁ is this module's σ with EMT's Fermi
 #: cutoff instead of the smoothstep: they differ by < 1e-3 per atom (measured on a rattled
@@ -171,21 +176,20 @@ class EmbeddingSolvent(ExactStateCalculator):
         self._pairs = _PairList(CUTOFF_A[1], skin=1.4)
         self.compiled = numba_available() if compiled is None else compiled
         self._sigma_onset = onset_density(parameters.onset_eV)
-        self._params = np.array(
-            [
-                EMT_AU_ETA2,
-                EMT_BETA * EMT_AU_S0_A,
-                CUTOFF_A[0],
-                CUTOFF_A[1],
-                12.0 * GAMMA1,
-                _Q,
-                -EMT_AU_E0_EV,
-                parameters.mu_eV,
-                parameters.onset_eV,
-                parameters.ramp_eV,
-                self._sigma_onset,
-            ]
-        )
+        values = {
+            "eta": EMT_AU_ETA2,
+            "r0": EMT_BETA * EMT_AU_S0_A,
+            "cut_lo": CUTOFF_A[0],
+            "cut_hi": CUTOFF_A[1],
+            "gamma12": 12.0 * GAMMA1,
+            "q": _Q,
+            "e0": -EMT_AU_E0_EV,
+            "mu": parameters.mu_eV,
+            "onset": parameters.onset_eV,
+            "ramp": parameters.ramp_eV,
+            "sigma_onset": self._sigma_onset,
+        }
+        self._params = np.array([values[name] for name in KERNEL_PARAMETERS])
         self._rows: tuple | None = None  # (first, start, neighbours) of the last pair list
 
     def densities(self, positions: np.ndarray, box: np.ndarray | None = None) -> tuple:
@@ -259,6 +263,7 @@ __all__ = [
     "CUTOFF_A",
     "DENSITY_MARGIN",
     "GAMMA1",
+    "KERNEL_PARAMETERS",
     "EmbeddingSolvent",
     "density_pair",
     "embedding_cost",

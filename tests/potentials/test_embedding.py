@@ -10,12 +10,14 @@ from ase.calculators.fd import calculate_numerical_forces
 from aucluster.errors import ParameterError
 from aucluster.potentials import EmbeddingSolvent, SolventParameters, make_calculator
 from aucluster.potentials.embedding import (
+    DENSITY_MARGIN,
     EMT_AU_E0_EV,
     GAMMA1,
     density_pair,
     embedding_cost,
     reward_shape,
 )
+from aucluster.potentials.terms import periodic_box
 from aucluster.structures.geometry import in_vacuum_box
 from tests.potentials.test_forces import pulled_icosahedron
 
@@ -60,6 +62,12 @@ def test_compiled_numpy_and_periodic_images_agree():
         assert np.abs(forces - results[0][1]).max() < 1e-10
 
 
+def reference_density(atoms):
+    """σ of the module notes for `atoms` (NumPy path)."""
+    solvent = EmbeddingSolvent(CLOUD, compiled=False)
+    return solvent.densities(atoms.positions, periodic_box(atoms))[0]
+
+
 def test_rows_of_candidates_from_emt_density_equal_the_full_pass():
     # inside the MD calculator the compiled path evaluates only the atoms EMT's own density
     # puts near or below the onset; the skipped ones must change nothing, isolated or
@@ -85,6 +93,9 @@ def test_rows_of_candidates_from_emt_density_equal_the_full_pass():
         for _ in range(3):
             work.positions = work.positions + rng.normal(0.0, 0.03, work.positions.shape)
             work.get_forces()
+            emt_sigma = np.asarray(work.calc.terms[0].get_extra("sigma"))[0, 0]
+            ours = reference_density(work)
+            assert np.abs(emt_sigma - ours).max() < 0.1 * DENSITY_MARGIN  # the margin's premise
             reference = EmbeddingSolvent(CLOUD, compiled=False)
             reference.calculate(work)
             assert reference.results["energy"] < -3.0
