@@ -29,6 +29,7 @@ from ase import Atoms
 
 from aucluster.errors import ParameterError
 from aucluster.potentials import Hamiltonian, SolventParameters
+from aucluster.structures.geometry import place_apart
 
 #: The μ_s of the cloud model [eV]: a monomer costs Δ₁ = 3.80 − μ_s = 0.60 eV over the
 #: crystal at 0 K (docs/cloud.md).
@@ -93,25 +94,24 @@ def place_monomers(
     `inner_A` and `outer_A` from `centre`, each at least `MIN_SEPARATION_A` from every other
     atom; refused if that fails 200 times per atom (too dense)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC10D]))
-    placed = list(atoms.positions)
-    added: list[np.ndarray] = []
-    attempts = 0
-    while len(added) < n_add:
-        attempts += 1
-        if attempts > 200 * max(n_add, 1):
-            volume = 4.0 / 3.0 * math.pi * (outer_A**3 - inner_A**3)
-            raise ParameterError(
-                f"cannot place {n_add} monomers {MIN_SEPARATION_A:g} Å apart in the pocket "
-                f"(too dense for {volume:.0f} Å³)"
-            )
+
+    def draw() -> np.ndarray:
         u = rng.normal(size=3)
         r = (inner_A**3 + rng.random() * (outer_A**3 - inner_A**3)) ** (1.0 / 3.0)
-        p = centre + r * u / np.linalg.norm(u)
-        if np.min(np.linalg.norm(np.asarray(placed) - p, axis=1)) >= MIN_SEPARATION_A:
-            placed.append(p)
-            added.append(p)
+        return centre + r * u / np.linalg.norm(u)
+
+    volume = 4.0 / 3.0 * math.pi * (outer_A**3 - inner_A**3)
+    added = place_apart(
+        atoms.positions,
+        n_add,
+        draw,
+        min_separation_A=MIN_SEPARATION_A,
+        attempts_per_atom=200,
+        failure=f"cannot place {n_add} monomers {MIN_SEPARATION_A:g} Å apart in the pocket "
+        f"(too dense for {volume:.0f} Å³)",
+    )
     seeded = atoms.copy()
-    if added:
+    if len(added):
         seeded += Atoms(f"Au{len(added)}", positions=added)
     return seeded
 

@@ -45,6 +45,39 @@ def in_vacuum_box(atoms: Atoms, vacuum: float = DEFAULT_VACUUM) -> Atoms:
     return out
 
 
+def place_apart(
+    positions: np.ndarray,
+    n_add: int,
+    draw,
+    *,
+    min_separation_A: float,
+    box: np.ndarray | None = None,
+    attempts_per_atom: int = 1000,
+    failure: str,
+) -> np.ndarray:
+    """`n_add` new positions (n_add, 3), each from `draw()` (a candidate position) and kept
+    only if at least `min_separation_A` from every existing and earlier kept position
+    (minimum images in a periodic orthorhombic `box` of these edge lengths). Refused with
+    `failure` as the message once `attempts_per_atom` × `n_add` candidates have been drawn."""
+    placed = [np.asarray(p, dtype=float) for p in positions]
+    added: list[np.ndarray] = []
+    attempts = 0
+    while len(added) < n_add:
+        attempts += 1
+        if attempts > attempts_per_atom * n_add:
+            raise ParameterError(failure)
+        p = np.asarray(draw(), dtype=float)
+        if placed:
+            d = np.asarray(placed) - p
+            if box is not None:
+                d = d - box * np.round(d / box)
+            if np.sqrt((d**2).sum(axis=1)).min() < min_separation_A:
+                continue
+        placed.append(p)
+        added.append(p)
+    return np.asarray(added, dtype=float).reshape(-1, 3)
+
+
 def lacks_box(atoms: Atoms) -> bool:
     """True for a non-periodic structure with a zero (or degenerate) cell, which asap3
     refuses: it needs `in_vacuum_box` first."""

@@ -41,7 +41,8 @@ from aucluster.errors import ParameterError
 from aucluster.md import MDSettings, constant, initial_momenta, make_integrator
 from aucluster.md.cloud import cloud_hamiltonian
 from aucluster.potentials import Hamiltonian
-from aucluster.potentials.terms import minimum_image, wrap_into
+from aucluster.potentials.terms import wrap_into
+from aucluster.structures.geometry import place_apart
 from aucluster.thermo.melting import zero_pressure_lattice_constant
 
 #: Bond cutoff [Å] for the vapour's species (the package's cluster cutoff).
@@ -282,23 +283,20 @@ def _with_vapour(slab, surfaces: tuple[float, float], settings: SlabSettings):
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 0x5AB]))
     box = np.diag(slab.cell.array)
     low, high = surfaces
-    placed = list(slab.positions)
-    added: list[np.ndarray] = []
-    for _ in range(1000 * settings.initial_vapour):
-        if len(added) == settings.initial_vapour:
-            break
-        z = (
-            high
-            + settings.contact_A
-            + rng.random() * (box[2] - (high - low) - 2 * settings.contact_A)
-        )
-        p = np.array([rng.random() * box[0], rng.random() * box[1], z])
-        d = minimum_image(np.asarray(placed) - p, box)
-        if np.sqrt((d**2).sum(axis=1)).min() >= 4.0:
-            placed.append(p)
-            added.append(p)
-    else:
-        raise ParameterError(f"cannot place {settings.initial_vapour} monomers in the vacuum")
+    gap = box[2] - (high - low) - 2 * settings.contact_A
+
+    def draw() -> np.ndarray:
+        z = high + settings.contact_A + rng.random() * gap
+        return np.array([rng.random() * box[0], rng.random() * box[1], z])
+
+    added = place_apart(
+        slab.positions,
+        settings.initial_vapour,
+        draw,
+        min_separation_A=4.0,
+        box=box,
+        failure=f"cannot place {settings.initial_vapour} monomers in the vacuum",
+    )
     return slab + Atoms(f"Au{len(added)}", positions=added, cell=slab.cell, pbc=True)
 
 
