@@ -81,7 +81,13 @@ def _settings(config: Path | None, opts: dict[str, Any]) -> MDSettings:
             raise ParameterError(
                 "--supersaturation runs the cloud model with its own μ_s: drop --solvent-mu-eV"
             )
-        settings = replace(settings, cloud=CloudSettings(supersaturation=opts["supersaturation"]))
+        cloud = CloudSettings(
+            supersaturation=opts["supersaturation"],
+            reference_temperature_K=opts["supersaturation_at_K"],
+        )
+        settings = replace(settings, cloud=cloud)
+    elif opts["supersaturation_at_K"] is not None:
+        raise ParameterError("--supersaturation-at-K needs --supersaturation")
     above = check_below_melting(settings.program, settings.potential)
     if above and not opts["above_melting"]:
         raise ParameterError(f"{above}: say --above-melting to run there")
@@ -199,6 +205,13 @@ def _with_progress(label: str, settings: MDSettings, start):
     "ρ/ρ_eq(T) of the model's own solubility (at the program's first T, ≤ 800 K), and run "
     f"the cloud model (embedding solvent at μ_s {DEFAULT_CLOUD_MU_EV:g} eV, small-cluster "
     "correction, ≤ 2 fs steps; aucluster.md.cloud). S > 0.",
+)
+@click.option(
+    "--supersaturation-at-K",
+    "supersaturation_at_K",
+    type=float,
+    help="The temperature [K] S refers to (S ρ_eq(T) V monomers are seeded), for a program "
+    "that starts cold  [default: the program's first T]",
 )
 @click.option(
     "--above-melting",

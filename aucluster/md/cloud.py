@@ -45,11 +45,14 @@ PACKING_LIMIT = 0.2
 @dataclass(frozen=True, kw_only=True)
 class CloudSettings:
     """The ``[md.cloud]`` table: supersaturation S (> 0; 1 = the flat crystal's equilibrium
-    density), the solvent μ_s [eV] of the model (an expert parameter: it sets Δ₁ and so
-    ρ_eq), and the contact distance [Å] that widens the particle when the pocket's free
-    volume is computed."""
+    density), the temperature [K] S refers to (`reference_temperature_K`: S ρ_eq(T) V monomers
+    are seeded; default the program's first temperature — a program that starts cold, where
+    ρ_eq is tiny, names its working temperature here), the solvent μ_s [eV] of the model (an
+    expert parameter: it sets Δ₁ and so ρ_eq), and the contact distance [Å] that widens the
+    particle when the pocket's free volume is computed."""
 
     supersaturation: float
+    reference_temperature_K: float | None = None
     mu_eV: float = DEFAULT_CLOUD_MU_EV
     contact_A: float = 4.0
 
@@ -57,6 +60,11 @@ class CloudSettings:
         s = self.supersaturation
         if isinstance(s, bool) or not (isinstance(s, int | float) and math.isfinite(s) and s > 0):
             raise ParameterError(f"supersaturation {s!r}: must be a finite number > 0")
+        t = self.reference_temperature_K
+        if t is not None and (
+            isinstance(t, bool) or not (isinstance(t, int | float) and math.isfinite(t) and t > 0)
+        ):
+            raise ParameterError(f"cloud reference_temperature_K {t!r}: must be a number > 0 K")
         if not (math.isfinite(self.mu_eV) and self.mu_eV > 0):
             raise ParameterError(f"cloud mu_eV {self.mu_eV!r}: must be a finite number > 0")
         if not (math.isfinite(self.contact_A) and self.contact_A > 0):

@@ -312,10 +312,11 @@ def _seeded(atoms: Atoms, settings: MDSettings) -> tuple[Atoms, dict]:
     assert settings.cloud is not None  # the caller checked
     assert settings.wall is not None  # MDSettings requires it with a cloud
     wall = settings.wall
+    reference = settings.cloud.reference_temperature_K
     return seed_cloud(
         atoms,
         settings.cloud,
-        temperature_K=settings.program.temperature_at(0.0),
+        temperature_K=settings.program.temperature_at(0.0) if reference is None else reference,
         centre=wall.centre_of(atoms),
         wall_radius_A=wall.radius,
         seed=settings.seed,

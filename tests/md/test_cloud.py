@@ -36,6 +36,12 @@ def test_supersaturation_must_be_a_positive_number(bad):
         CloudSettings(supersaturation=bad)
 
 
+@pytest.mark.parametrize("bad", [0.0, -300.0, float("nan"), float("inf"), True, "600"])
+def test_the_reference_temperature_must_be_a_positive_number(bad):
+    with pytest.raises(ParameterError, match="reference_temperature_K"):
+        CloudSettings(supersaturation=2.0, reference_temperature_K=bad)
+
+
 def test_the_cloud_sets_the_hamiltonian_and_needs_a_pocket():
     settings = MDSettings(
         n_steps=0, timestep_fs=STEP, wall=WALL, cloud=CloudSettings(supersaturation=2.0)
@@ -157,6 +163,32 @@ def test_run_md_starts_from_the_seeded_pocket(tmp_path):
     assert len(read(tmp_path / "run" / "initial.extxyz")) == len(atoms) + added
 
 
+def test_a_program_that_starts_cold_seeds_at_its_reference_temperature(tmp_path):
+    # from 300 K (ρ_eq ≈ 1e-5 nm⁻³: nothing to seed) to 600 K; S refers to 600 K, so the
+    # pocket holds what a constant 600 K run seeds, and the record says which temperature
+    hot = MDSettings(
+        program=constant(600.0), n_steps=0, timestep_fs=STEP, wall=WALL, seed=3,
+        cloud=CloudSettings(supersaturation=2.0),
+    )  # fmt: skip
+    cold_start = settings_from_dict(
+        {
+            "program": [[0, 300], [10, 600]],
+            "duration_ps": 0,
+            "timestep_fs": STEP,
+            "seed": 3,
+            "wall": {"radius": WALL.radius},
+            "cloud": {"supersaturation": 2.0, "reference_temperature_K": 600.0},
+        }
+    )
+    counts = []
+    for name, settings in (("hot", hot), ("cold", cold_start)):
+        run_md(_particle(), settings, directory=tmp_path / name)
+        meta = json.loads((tmp_path / name / "run.json").read_text())
+        assert meta["cloud"]["temperature_K"] == 600.0
+        counts.append(meta["cloud"]["monomers_added"])
+    assert counts[0] == counts[1] > 0
+
+
 def _invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
@@ -181,6 +213,11 @@ def structure(tmp_path):
         (["--supersaturation", "2", "--wall-radius", "20", "--solvent-mu-eV", "1"], "μ_s"),
         (["--temperature-K", "1200"], "--above-melting"),
         (["--supersaturation", "2", "--wall-radius", "20", "--timestep-fs", "5"], "timestep"),
+        (["--supersaturation-at-K", "600", "--wall-radius", "20"], "needs --supersaturation"),
+        (
+            ["--supersaturation", "2", "--wall-radius", "20", "--supersaturation-at-K", "900"],
+            "0 to 800",
+        ),
     ],
 )
 def test_cli_refuses_bad_cloud_input_with_one_line(tmp_path, structure, extra, message):
