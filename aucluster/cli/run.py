@@ -31,7 +31,7 @@ from aucluster.workflow.ensemble import parse_sweep
 @click.option(
     "--sweep",
     multiple=True,
-    help="Parameter sweep, repeatable: TABLE.KEY=V1,V2,… (e.g. md.solvent.mu_eV=1.0,1.5).",
+    help="Parameter sweep, repeatable: TABLE.KEY=V1,V2,… (e.g. md.cloud.supersaturation=1,2).",
 )
 @workers_option
 @scheduler_option

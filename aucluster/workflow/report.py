@@ -100,6 +100,20 @@ def plot_fft_vs_cna(rows: tuple[FFTAgainstCNA, ...], path: Path) -> None:
         fig.savefig(tmp, dpi=110, format="png")
 
 
+def _cloud_setting(out: Path) -> str:
+    """The run's `[md.cloud]` as run.json recorded its seeding, or "off"."""
+    from aucluster.md.rundir import read_run_json
+
+    cloud = read_run_json(out / rd.MD_DIR).get("cloud")
+    if cloud is None:
+        return "off"
+    return (
+        f"S = {cloud['supersaturation']:g} at {cloud['temperature_K']:g} K "
+        f"(ρ_eq {cloud['equilibrium_density_per_nm3']:.3g} nm⁻³): "
+        f"{cloud['monomers_added']} monomers seeded in {cloud['free_volume_A3'] / 1000:.1f} nm³"
+    )
+
+
 def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
@@ -167,7 +181,8 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
                     "duration [ps] / timestep [fs]",
                     f"{s.total_steps * s.timestep_fs / 1000:g} / {s.timestep_fs:g}",
                 ],
-                ["solvent μ_s [eV]", f"{s.solvent.mu_eV:g}"],
+                ["solvent μ_s [eV]", f"{s.solvent.mu_eV:g} ({s.solvent.form} form)"],
+                ["cloud model", _cloud_setting(out)],
                 ["wall radius [Å]", "none" if s.wall is None else f"{s.wall.radius:g}"],
                 ["dose per frame [e/Å²]", _fmt(scenario.imaging.dose_e_per_A2)],
                 ["seed", str(scenario.seed)],

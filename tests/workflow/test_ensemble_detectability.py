@@ -31,16 +31,16 @@ def test_replicas_run_as_dask_tasks_with_their_own_seeds(tmp_path):
 
 def test_sweep_members_are_the_product_of_values_and_replicas():
     scenario = load_scenario(WORKFLOWS / "maturation.toml", smoke=True)
-    sweep = parse_sweep(["md.solvent.mu_eV=1.0,1.5", "md.wall.radius=15,18"])
+    sweep = parse_sweep(["md.cloud.supersaturation=1.0,1.5", "md.wall.radius=15,18"])
     grid = members(scenario, 2, sweep)
     assert len(grid) == 8
-    assert {(s.md.solvent.mu_eV, s.md.wall.radius, s.seed) for s, _ in grid} == {  # type: ignore[union-attr]
-        (mu, r, seed) for mu in (1.0, 1.5) for r in (15, 18) for seed in (1, 2)
+    assert {(s.md.cloud.supersaturation, s.md.wall.radius, s.seed) for s, _ in grid} == {  # type: ignore[union-attr]
+        (s, r, seed) for s in (1.0, 1.5) for r in (15, 18) for seed in (1, 2)
     }
     with pytest.raises(ParameterError, match=r"table\.key"):
         parse_sweep(["mu"])
     with pytest.raises(ParameterError, match="not a number"):
-        parse_sweep(["md.solvent.mu_eV=high"])
+        parse_sweep(["md.cloud.supersaturation=high"])
 
 
 @pytest.mark.slow

@@ -95,7 +95,12 @@ MATURATION = (WORKFLOWS / "maturation.toml").read_text()
         ("dose_e_per_A2 = 149.0", "dose_e_per_A3 = 149.0", "did you mean 'dose_e_per_A2'"),
         ("duration_ps = 260", 'duration_ps = "long"', "[md] duration_ps = 'long': must be a num"),
         ("radius = 24.0", "radius = -1.0", "wall radius -1.0"),
-        ("mu_eV = 1.0 ", "mu = 1.0 ", "[md.solvent]: unknown key 'mu' (did you mean 'mu_eV'?)"),
+        (
+            "supersaturation = 1.0 ",
+            "supersaturaton = 1.0 ",
+            "[md.cloud]: unknown key 'supersaturaton' (did you mean 'supersaturation'?)",
+        ),
+        ("supersaturation = 1.0 ", "supersaturation = 0.0 ", "supersaturation 0.0: must be"),
         ("shape_px = [320, 320]", "shape_px = 320", "[imaging] shape_px = 320: must be a list"),
         ("core_radius = 10.0", "core_radus = 10.0", "did you mean 'core_radius'"),
         ('builder = "core-shell"', 'builder = "core-shel"', "(did you mean 'core-shell'?)"),

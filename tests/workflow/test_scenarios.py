@@ -70,6 +70,7 @@ def test_md_scenario_smoke_outputs(runs, name):
     report = (out / "report.md").read_text()
     assert "![" in report
     assert "CNA" in report
+    assert "| cloud model | S = " in report  # every MD scenario runs on the cloud model
     assert str(out) not in report  # no absolute paths: reports compare across directories
 
 
