@@ -86,6 +86,12 @@ def build_from_options(motif: Motif, opts: dict[str, Any], common: dict[str, Any
     help="Radius of the crystalline fcc core [Å] (core-shell, core-cloud, core-satellites).",
 )
 @click.option(
+    "--core-grains",
+    type=int,
+    help="With --core-radius: a polycrystalline core of this many randomly oriented fcc "
+    "grains (from --seed) instead of a single-crystal sphere (core-cloud, core-satellites).",
+)
+@click.option(
     "--core",
     type=click.Path(exists=True, dir_okay=False),
     help="Core structure file instead of --core-radius (core-cloud, core-satellites).",

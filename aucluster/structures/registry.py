@@ -55,6 +55,7 @@ OPTION_TYPES: dict[str, type] = {
     "core": str,  # a structure file (its last frame)
     "core_motif": str,  # a shell motif, with core_atoms: the member nearest that size
     "core_atoms": int,
+    "core_grains": int,  # with core_radius: a polycrystalline core
     "shell_thickness": float,
     "shell_density": float,  # relative to the fcc crystal
     "cloud_inner": float,
@@ -131,6 +132,8 @@ def _shell_motif(name: Any, spell: Spell) -> Motif:
 
 def _core(opts: dict[str, Any], motif: Motif, common: dict[str, Any], spell: Spell) -> Atoms:
     kind = _exactly_one(opts, motif, spell, "core_radius", "core", "core_motif")
+    if kind != "core_radius" and opts.get("core_grains") is not None:
+        raise ParameterError(f"{spell('core_grains')} goes with {spell('core_radius')}")
     if kind == "core":
         from aucluster.store.files import read_frames
 
@@ -141,6 +144,10 @@ def _core(opts: dict[str, Any], motif: Motif, common: dict[str, Any], spell: Spe
         return build_member(nearest_member(shell, opts["core_atoms"]), **common)
     if opts.get("core_atoms") is not None:
         raise ParameterError(f"{spell('core_atoms')} goes with {spell('core_motif')}")
+    if opts.get("core_grains") is not None:  # a polycrystalline core, its grains from the seed
+        return build_polycrystal(
+            opts["core_radius"], opts["core_grains"], seed=opts.get("seed") or 0, **common
+        )
     return build_fcc_sphere(opts["core_radius"], **common)
 
 
@@ -274,7 +281,14 @@ def add_cloud(
 
 
 @_builder(
-    Motif.CORE_CLOUD, "core_radius", "core", "core_motif", "core_atoms", *CLOUD_OPTIONS, "seed"
+    Motif.CORE_CLOUD,
+    "core_radius",
+    "core_grains",
+    "core",
+    "core_motif",
+    "core_atoms",
+    *CLOUD_OPTIONS,
+    "seed",
 )
 def _core_cloud(opts, common, spell):
     core = _core(opts, Motif.CORE_CLOUD, common, spell)
@@ -285,6 +299,7 @@ def _core_cloud(opts, common, spell):
 @_builder(
     Motif.CORE_SATELLITES,
     "core_radius",
+    "core_grains",
     "core",
     "core_motif",
     "core_atoms",

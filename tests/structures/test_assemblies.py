@@ -186,3 +186,30 @@ def test_size_distribution_parsing():
     assert parse_size_distribution("1:0.7,13:0.3") == {1: 0.7, 13: 0.3}
     with pytest.raises(ParameterError):
         parse_size_distribution("1-0.7")
+
+
+def test_a_polycrystalline_core_is_the_polycrystal_of_the_same_seed():
+    """core_grains with core_radius: the host of a coalescence arm is the very seed of its
+    host-alone arm (claims study), so the arms differ only by the satellites."""
+    from aucluster.structures.registry import build_structure
+
+    host = build_structure("polycrystal", {"radius": 12.0, "grains": 3, "seed": 5})
+    both = build_structure(
+        "core-satellites",
+        {"core_radius": 12.0, "core_grains": 3, "satellites": 2, "satellite_size": 13, "seed": 5},
+    )
+    assert len(both) == len(host) + 2 * 13
+    # the host's atoms keep their relative positions (the assembly only re-centres the box)
+    shift = both.positions[0] - host.positions[0]
+    assert np.allclose(both.positions[: len(host)], host.positions + shift, atol=1e-9)
+    with pytest.raises(ParameterError, match="core_grains goes with core_radius"):
+        build_structure(
+            "core-satellites",
+            {
+                "core_motif": "icosahedron",
+                "core_atoms": 55,
+                "core_grains": 3,
+                "satellites": 1,
+                "satellite_size": 13,
+            },
+        )
