@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from aucluster.cli.options import MDProgress, scheduler_option, workers_option
+from aucluster.errors import ParameterError
 from aucluster.workflow import load_scenario, run_ensemble, run_scenario
+from aucluster.workflow.claims import is_study_file, load_study, members, run_study
 from aucluster.workflow.ensemble import parse_sweep
 
 
@@ -46,7 +48,14 @@ def run(
 ) -> None:
     """Build → MD → analysis → simulated movie → measurements → report for SCENARIO_FILE
     (workflows/*.toml). Interrupted? Run the same command again: finished stages are kept
-    and the MD continues from its last checkpoint."""
+    and the MD continues from its last checkpoint.
+
+    A study file (kind = "study", e.g. workflows/claims.toml) runs every arm × temperature ×
+    replica as its own run directory (Dask tasks, each resumable) and writes claims.csv,
+    claims.png and claims.md (docs/claims.md)."""
+    if is_study_file(scenario_file):
+        _run_study(scenario_file, out_dir, smoke, replicas, sweep, workers, scheduler)
+        return
     scenario = load_scenario(scenario_file, smoke=smoke)
     if out_dir is None:
         out_dir = Path("results") / (scenario.name + ("-smoke" if smoke else ""))
@@ -83,3 +92,19 @@ def run(
         if progress is not None:
             progress.close()
     click.echo(f"report → {result.report} (and report.html)")
+
+
+def _run_study(path, out_dir, smoke, replicas, sweep, workers, scheduler) -> None:
+    if replicas != 1 or sweep:
+        raise ParameterError(
+            "--replicas and --sweep do not apply to a study: its file sets replicas and arms"
+        )
+    study = load_study(path, smoke=smoke)
+    if out_dir is None:
+        out_dir = Path("results") / (study.name + ("-smoke" if smoke else ""))
+    n = len(members(study, Path(out_dir)))
+    with click.progressbar(length=n, label="study members", show_pos=True) as bar:
+        result = run_study(
+            study, out_dir, workers=workers, scheduler=scheduler, progress=bar.update
+        )
+    click.echo(f"claims → {result.claims_csv} (and claims.md, claims.png)")
