@@ -474,8 +474,10 @@ def effect_interval(treatment: Sequence[float], control: Sequence[float]) -> Int
     arms resampled independently."""
     x, y = np.asarray(treatment, float), np.asarray(control, float)
     point = float(np.median(x) - np.median(y))
-    if (len(x) < 2 and len(y) < 2) or (np.all(x == x[0]) and np.all(y == y[0])):
+    if np.all(x == x[0]) and np.all(y == y[0]):
         return Interval(point, point)
+    if len(x) < 2 or len(y) < 2:  # one arm of a single value: no resampling, no interval
+        return Interval(math.nan, math.nan)
     res = stats.bootstrap(
         (x, y),
         _median_difference,

@@ -188,3 +188,13 @@ def test_the_verdict_rule():
     assert cl.verdict(0.2, iv(-0.3, 0.1), "greater", 0.2) == "not supported"
     assert cl.verdict(0.2, iv(-0.1, 0.4), "greater", 0.2) == "inconclusive"
     assert cl.verdict(0.2, iv(-0.4, 0.1), "less", 0.2) == "inconclusive"
+
+
+def test_an_arm_of_one_value_has_no_effect_interval_and_no_verdict_either_way():
+    effect = cl.effect_interval([0.1, 0.2, 0.3], [0.0])
+    assert math.isnan(effect.low)
+    assert math.isnan(effect.high)
+    assert cl.verdict(0.01, effect, "greater", 0.05) == "inconclusive"
+    assert cl.effect_interval([0.2, 0.2], [0.1]) == cl.Interval(
+        pytest.approx(0.1), pytest.approx(0.1)
+    )
