@@ -115,11 +115,12 @@ def measure(
     write_csv(table, rows, MEASUREMENT_COLUMNS)
     figure = out_dir / "measurements.png"
     with atomic_output(figure) as tmp:
-        plot_measurements(rows, tmp, title=movie.name, timed=dt is not None)
+        plot_measurements(rows, tmp, title=movie.name)
     record = provenance_record(
         settings={
             "pixel_size_A": image.pixel_size_yx,
             "frame_time_s": dt,
+            "md_frame_interval_ps": image.metadata.get("md_frame_interval_ps"),
             "signal": signal,
             "smoothing_A": smoothing,
             "threshold_sigma": threshold_sigma,

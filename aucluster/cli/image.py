@@ -161,7 +161,8 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     type=float,
     default=ACQUISITION.frame_time_s,
     show_default=True,
-    help="Frame time [s].",
+    help="Exposure (scan) time of one frame [s]: it times drift across the scan. A movie's "
+    "frames are the trajectory's MD time apart (ps), not this.",
 )
 @click.option(
     "--gain",
@@ -339,6 +340,8 @@ def image(
             "unit": movie.unit,
             "pixel_size_A": movie.pixel_size,
             "frame_time_s": movie.frame_time_s,
+            "time_axis": movie.metadata.get("time_axis"),
+            "md_frame_interval_ps": movie.metadata.get("md_frame_interval_ps"),
         },
         seed=seed,
         inputs=[input_file],

@@ -1,6 +1,10 @@
 """The paper's measurements over a whole movie: per frame and particle, the projected Au-rich
 area, mean grey value, equivalent diameter, track and FFT verdict; and their figure. The CLI
-(`aucluster compare measure`) and the workflows write exactly these rows."""
+(`aucluster compare measure`) and the workflows write exactly these rows.
+
+Time has two columns that are never mixed: ``time_s``, physical seconds, when the movie has a
+frame time (a microscope file, or ``--frame-time``), and ``md_time_ps``, MD time, for a simulated
+movie; the other is NaN. A simulated movie's MD time is not relabelled as seconds."""
 
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from aucluster.imaging import Image
 MEASUREMENT_COLUMNS = (
     "frame",
     "time_s",
+    "md_time_ps",
     "track",
     "area_nm2",
     "mean_grey",
@@ -34,9 +39,11 @@ def measure_movie(
     progress=None,
 ) -> tuple[list[dict], int]:
     """Rows of measurements (one per particle per frame) and the number of frames without a
-    particle. `progress(1)` is called after each frame is segmented."""
+    particle. `frame_time_s` [s] overrides the movie's frame time. `progress(1)` is called
+    after each frame is segmented."""
     frames = image.frames()
     dt = frame_time_s if frame_time_s is not None else image.frame_time_s
+    md = md_times(image)
     measurements = []
     for frame in frames:
         measurements.append(measure_frame(frame, settings))
@@ -51,6 +58,7 @@ def measure_movie(
                 {
                     "frame": k,
                     "time_s": k * dt if dt is not None else float("nan"),
+                    "md_time_ps": md[k],
                     "track": track_id,
                     "area_nm2": particle.area_nm2,
                     "mean_grey": particle.mean_grey,
@@ -67,11 +75,35 @@ def measure_movie(
     return rows, sum(1 for m in measurements if not m.particles)
 
 
-def plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) -> None:
-    """Area and grey value of each tracked particle against time; polycrystalline FFT marked."""
+def md_times(image: Image) -> list[float]:
+    """Each frame's MD time [ps] from a simulated movie's metadata (``md_time_ps``, or
+    ``md_frame_interval_ps`` as a movie read back from its TIFF has it), NaN where unknown."""
+    n = image.n_frames
+    times = image.metadata.get("md_time_ps")
+    if times is not None and len(times) == n:
+        return [float(t) for t in times]
+    interval = image.metadata.get("md_frame_interval_ps")
+    if interval:
+        return [k * float(interval) for k in range(n)]
+    return [float("nan")] * n
+
+
+def time_axis(rows: list[dict]) -> tuple[str, str]:
+    """(column, axis label) to plot the rows against: physical seconds when every row has
+    them, else MD time, else the frame index."""
+    for key, label in (("time_s", "time [s]"), ("md_time_ps", "MD time [ps]")):
+        values = [r.get(key) for r in rows]
+        if values and all(v is not None and v == v for v in values):
+            return key, label
+    return "frame", "frame"
+
+
+def plot_measurements(rows: list[dict], path: Path, *, title: str) -> None:
+    """Area and grey value of each tracked particle against time (seconds for a microscope
+    movie, MD picoseconds for a simulated one: `time_axis`); polycrystalline FFT marked."""
     from matplotlib.figure import Figure
 
-    key = "time_s" if timed else "frame"
+    key, label = time_axis(rows)
     fig = Figure(figsize=(7, 6), layout="constrained")
     area, grey = fig.subplots(2, 1, sharex=True)
     for track_id in sorted({r["track"] for r in rows}):
@@ -85,7 +117,7 @@ def plot_measurements(rows: list[dict], path: Path, *, title: str, timed: bool) 
         grey.plot([r[key] for r in poly], [r["mean_grey"] for r in poly], "kx", ms=6)
     area.set_ylabel("projected Au-rich area [nm²]")
     grey.set_ylabel("mean grey value")
-    grey.set_xlabel("time [s]" if timed else "frame")
+    grey.set_xlabel(label)
     area.legend(fontsize=7)
     grey.set_title("× : FFT shows > 4 fringe sets (polycrystalline)", fontsize=8)
     fig.suptitle(title)

@@ -166,7 +166,7 @@ def _add_imagej_calibration(entry: dict, path: Path) -> None:
     navigation = [a for a in entry["axes"] if a.get("navigate", False)]
     if navigation and "finterval" in meta and not navigation[0].get("units"):
         navigation[0]["scale"] = float(meta["finterval"])
-        navigation[0]["units"] = "s"
+        navigation[0]["units"] = str(meta.get("tunit") or "s")  # ImageJ's default is seconds
 
 
 def _length_A(axis: dict) -> float | None:
@@ -201,10 +201,13 @@ def _to_image(entry: dict, path: Path, override: float | None) -> Image:
             )
         dy, dx = found_y, found_x
     frame_time = None
+    md_interval = None
     if navigation:
         unit = str(navigation[0].get("units") or "").strip().lower()
         if unit in TIME_UNITS_S:
             frame_time = float(navigation[0]["scale"]) * TIME_UNITS_S[unit]
+        elif unit == "ps":  # a simulated movie on MD time (aucluster.imaging.write_tiff)
+            md_interval = float(navigation[0]["scale"])
     metadata: dict[str, Any] = {
         "source": str(path),
         "title": _title(entry),
@@ -215,6 +218,8 @@ def _to_image(entry: dict, path: Path, override: float | None) -> Image:
         "metadata": entry.get("metadata", {}),
         "original_metadata": entry.get("original_metadata", {}),
     }
+    if md_interval is not None:
+        metadata["md_frame_interval_ps"] = md_interval
     quantity = entry.get("metadata", {}).get("Signal", {}).get("quantity")
     return Image(
         data=data,

@@ -31,7 +31,8 @@ class Image:
         What the intensities are: "fraction of beam" (simulated, noise-free), "counts", or
         the unit a microscope file gives.
     frame_time_s : float or None
-        Time between frames [s] when known.
+        Time between frames [s] when known (a microscope movie); None for a simulated movie,
+        whose frames are MD time apart (metadata "md_time_ps", docs/kinetics.md).
     metadata : mapping
         Settings and provenance of a simulation, or a file's original metadata.
     """

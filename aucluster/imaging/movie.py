@@ -4,6 +4,13 @@ A movie frame is one exposure: the noise-free frames of `snapshots_per_frame` co
 snapshots are averaged (the particle moves during the exposure), then recorded once at the
 frame's dose. The field of view stays where it was for the first snapshot (the stage does not
 follow the particle), and the orientation may turn slowly about an axis in the image plane.
+
+The time axis of a simulated movie is MD time in ps (the snapshots' ``info["time_ps"]``), never
+seconds: a frame's dose is that of one exposure (0.5 s at the experiment's 2 frames/s), but the
+MD between two frames covers picoseconds, and no kinetic model maps one onto the other here
+(docs/kinetics.md). So the movie's `frame_time_s` is None, its metadata hold ``md_time_ps`` and
+``md_frame_interval_ps``, the TIFF's ImageJ frame interval is in ps (``tunit=ps``) and the
+animation's stamp reads "MD t = … ps".
 """
 
 from collections.abc import Sequence
@@ -19,7 +26,21 @@ from aucluster.imaging.acquisition import acquire
 from aucluster.imaging.adf import Outside, simulate_adf
 from aucluster.imaging.image import Image, stack
 from aucluster.imaging.orientation import oriented
-from aucluster.imaging.settings import ImagingSettings
+from aucluster.imaging.settings import EXPERIMENT_FRAME_TIME_S, ImagingSettings
+
+#: The simulated movie's time axis, in its metadata and its TIFF's ImageJ Info.
+MD_TIME_AXIS = (
+    "MD time [ps] (not seconds: no kinetic model maps MD time onto the experiment's here; "
+    "each frame's dose is one exposure's)"
+)
+
+
+def md_times_ps(snapshots: Sequence[Atoms]) -> list[float] | None:
+    """The snapshots' MD times [ps] (``info["time_ps"]``), or None if any lacks one."""
+    times = [a.info.get("time_ps") for a in snapshots]
+    if not times or any(t is None for t in times):
+        return None
+    return [float(t) for t in times]
 
 
 def simulate_movie(
@@ -38,8 +59,9 @@ def simulate_movie(
     dropped). `rotation` orients every snapshot (e.g. a zone axis); the orientation then turns
     by `rotation_deg_per_frame` [deg] per movie frame about `rotation_axis` (beam frame).
     Atoms that leave the field of view are not imaged. Returns counts (or, with `noise`
-    False, the fraction of the beam), frame time from the acquisition settings.
-    `progress(n)` is called after each frame."""
+    False, the fraction of the beam) on the MD time axis: ``frame_time_s`` None, and when the
+    snapshots carry ``info["time_ps"]`` the metadata hold each frame's ``md_time_ps`` (its
+    first snapshot's) and ``md_frame_interval_ps``. `progress(n)` is called after each frame."""
     s = ImagingSettings() if settings is None else settings
     k = int(snapshots_per_frame)
     if k != snapshots_per_frame or k < 1:
@@ -65,11 +87,19 @@ def simulate_movie(
         frames.append(replace(images[0], data=mean))
         if progress is not None:
             progress(1)
+    times = md_times_ps(snapshots)
+    timing: dict[str, object] = {"time_axis": MD_TIME_AXIS}
+    if times is not None:
+        starts = times[: n_frames * k : k]
+        timing["md_time_ps"] = starts
+        if n_frames > 1:
+            timing["md_frame_interval_ps"] = (starts[-1] - starts[0]) / (n_frames - 1)
     movie = replace(
         stack(frames),
-        frame_time_s=s.acquisition.frame_time_s,
+        frame_time_s=None,
         metadata={
             **frames[0].metadata,
+            **timing,
             "snapshots_per_frame": k,
             "rotation_deg_per_frame": rotation_deg_per_frame,
             "n_atoms_outside_max": max(int(im.metadata.get("n_atoms_outside", 0)) for im in frames),
@@ -80,8 +110,10 @@ def simulate_movie(
 
 def write_tiff(image: Image, path: str | Path) -> Path:
     """TIFF (a stack for a movie) as float32, ImageJ-style: the resolution tags hold pixels per
-    nm (ImageJ metadata must be ASCII, so nm rather than Å), the frame interval is in s;
-    readable by Fiji, hyperspy/rosettasciio and tifffile. Needs the ``io`` extra."""
+    nm (ImageJ metadata must be ASCII, so nm rather than Å); the frame interval is in s for a
+    movie with a physical frame time, in ps (``tunit=ps``, MD time) for a simulated one, and the
+    time axis is said in ImageJ's Info; readable by Fiji, hyperspy/rosettasciio and tifffile.
+    Needs the ``io`` extra."""
     try:
         import tifffile
     except ImportError:
@@ -91,6 +123,11 @@ def write_tiff(image: Image, path: str | Path) -> Path:
     metadata: dict[str, object] = {"unit": "nm", "axes": "TYX" if image.is_movie else "YX"}
     if image.frame_time_s is not None:
         metadata["finterval"] = image.frame_time_s
+    elif image.metadata.get("md_frame_interval_ps"):
+        metadata["finterval"] = float(image.metadata["md_frame_interval_ps"])
+        metadata["tunit"] = "ps"
+    if image.metadata.get("time_axis"):
+        metadata["Info"] = f"time axis: {image.metadata['time_axis']}"
     with atomic_output(path) as tmp:
         tifffile.imwrite(
             tmp,
@@ -132,12 +169,27 @@ def _draw(ax, frame: np.ndarray, pixel_size: float, cmap: str, limits, label: st
     return artist, text
 
 
+def time_stamps(image: Image) -> list[str]:
+    """Each frame's time stamp: physical seconds when the movie has a frame time, its MD time
+    for a simulated movie, else the frame number."""
+    n = image.n_frames
+    if image.frame_time_s is not None:
+        return [f"t = {i * image.frame_time_s:.1f} s" for i in range(n)]
+    times = image.metadata.get("md_time_ps")
+    if times is None and image.metadata.get("md_frame_interval_ps"):
+        times = [i * float(image.metadata["md_frame_interval_ps"]) for i in range(n)]
+    if times is not None and len(times) == n:
+        return [f"MD t = {float(t):.1f} ps" for t in times]
+    return [f"frame {i}" for i in range(n)]
+
+
 def write_animation(
     image: Image, path: str | Path, *, cmap: str = "inferno", fps: float | None = None
 ) -> Path:
     """False-colour animation with a scale bar and time stamp: GIF (Pillow, always there) or
     MP4 (needs ffmpeg, from the ``io`` extra's imageio-ffmpeg). `fps` defaults to the real
-    frame rate. A single frame is written as a one-frame animation."""
+    frame rate, or the experiment's 2 frames/s for a simulated movie, whose stamp is its MD
+    time ("MD t = … ps"). A single frame is written as a one-frame animation."""
     import matplotlib
     from matplotlib import animation
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -150,7 +202,8 @@ def write_animation(
     if suffix not in (".gif", ".mp4"):
         raise ParameterError(f"animation {str(path)!r}: use .gif or .mp4")
     frames = image.data if image.is_movie else image.data[None]
-    dt = image.frame_time_s or 0.5
+    stamps = time_stamps(image)
+    dt = image.frame_time_s or EXPERIMENT_FRAME_TIME_S
     rate = max(1, round(fps if fps is not None else 1.0 / dt))  # writers take whole fps
     limits = _colour_limits(frames)
     ny, nx = image.frame_shape
@@ -158,11 +211,11 @@ def write_animation(
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     fig.subplots_adjust(0, 0, 1, 1)
-    artist, text = _draw(ax, frames[0], image.pixel_size, cmap, limits, "t = 0.0 s")
+    artist, text = _draw(ax, frames[0], image.pixel_size, cmap, limits, stamps[0])
 
     def update(i: int):
         artist.set_data(frames[i])
-        text.set_text(f"t = {i * dt:.1f} s")
+        text.set_text(stamps[i])
         return artist, text
 
     anim = animation.FuncAnimation(fig, update, frames=len(frames), blit=False)

@@ -206,11 +206,15 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
         ),
         Heading("Simulated ADF-STEM movie, measured as the experiment was"),
         Paragraph(
-            "Movie: `movie.tif` (ImageJ stack, pixel size and frame interval) and `movie.gif`. "
-            "Measurements per particle and frame: `measurements.csv`."
+            "Movie: `movie.tif` (ImageJ stack, pixel size, frame interval in ps) and "
+            "`movie.gif`. Measurements per particle and frame: `measurements.csv`. **Time "
+            "axis: MD time in ps.** Each frame has the dose of one 0.5 s exposure, but the "
+            "frames are MD picoseconds apart; no kinetic model maps MD time onto the "
+            "experiment's here, so no axis claims a physical time (docs/kinetics.md)."
         ),
         Picture(
-            rd.MEASUREMENTS_PNG, "Projected Au-rich area and mean grey value against movie time"
+            rd.MEASUREMENTS_PNG,
+            "Projected Au-rich area and mean grey value against MD time [ps]",
         ),
     ]
     rows = summary.fft_against_cna

@@ -11,7 +11,8 @@ the field of the same name; units in the names where they are not Å, eV, ps, K)
   ``duration_ps``, ``timestep_fs``, ``sample_interval`` …; ``[md.solvent]``, ``[md.wall]``);
   ``seed`` defaults to the scenario's;
 - ``[imaging]``: the fields of `MovieSettings` (``pixel_size_A``, ``shape_px``,
-  ``dose_e_per_A2`` per frame, ``frame_time_s``, ``snapshots_per_frame``,
+  ``dose_e_per_A2`` per frame, ``frame_time_s`` (one exposure; the movie's frames are MD time
+  apart, in ps, never relabelled as seconds), ``snapshots_per_frame``,
   ``orientation_seed``);
 - ``[analysis]``: the fields of `aucluster.analysis.AnalysisSettings` (``lindemann_window``
   [frames], ``bond_cutoff`` …);

@@ -119,7 +119,7 @@ def movie_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     rows, empty = measure_movie(movie)
     write_csv(out / rd.MEASUREMENTS_CSV, rows, MEASUREMENT_COLUMNS)
     with atomic_output(out / rd.MEASUREMENTS_PNG) as tmp:
-        plot_measurements(rows, tmp, title=f"{scenario.name}: simulated movie", timed=True)
+        plot_measurements(rows, tmp, title=f"{scenario.name}: simulated movie")
     for name in (rd.MOVIE_TIF, rd.MOVIE_GIF, rd.MEASUREMENTS_CSV, rd.MEASUREMENTS_PNG):
         write_provenance(out / name, record)
     say(f"measurements: {len(rows)} particle measurements, {empty} frame(s) without a particle")

@@ -35,6 +35,7 @@ def test_measure_a_simulated_tiff_movie(tmp_path):
     for k in range(4):
         a = build_icosahedron(5)
         a.positions *= 1.0 - 0.06 * k  # the particle tightens: area down, grey up
+        a.info["time_ps"] = 2.0 * k
         snapshots.append(a)
     settings = ImagingSettings(
         scan=ScanSettings(pixel_size_A=0.2, shape_px=(200, 200)),
@@ -47,7 +48,9 @@ def test_measure_a_simulated_tiff_movie(tmp_path):
     with open(out / "measurements.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["frame"]) for r in rows] == [0, 1, 2, 3]
-    assert [float(r["time_s"]) for r in rows] == [0.0, 0.5, 1.0, 1.5]
+    # A simulated movie is on MD time: no seconds unless the user gives a frame time.
+    assert all(np.isnan(float(r["time_s"])) for r in rows)
+    assert [float(r["md_time_ps"]) for r in rows] == [0.0, 2.0, 4.0, 6.0]
     assert len({r["track"] for r in rows}) == 1
     areas = [float(r["area_nm2"]) for r in rows]
     greys = [float(r["mean_grey"]) for r in rows]
@@ -56,6 +59,10 @@ def test_measure_a_simulated_tiff_movie(tmp_path):
     assert all(r["fft_verdict"] in {"crystalline", "polycrystalline", "no lattice"} for r in rows)
     assert (out / "measurements.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "measurements.csv.provenance.json").exists()
+    mapped = tmp_path / "mapped"
+    assert run("compare", "measure", movie, "-o", mapped, "--frame-time", 0.5).exit_code == 0
+    with open(mapped / "measurements.csv", newline="") as handle:
+        assert [float(r["time_s"]) for r in csv.DictReader(handle)] == [0.0, 0.5, 1.0, 1.5]
 
 
 def test_a_real_frame_without_particle_is_refused(tmp_path):

@@ -22,6 +22,7 @@ def trajectory(tmp_path):
     for k in range(3):
         a = build_icosahedron(3)
         a.positions[:, 0] += 0.3 * k
+        a.info["time_ps"] = 2.0 * k  # an MD trajectory's time stamps
         frames.append(a)
     path = tmp_path / "traj.extxyz"
     write(path, frames)
@@ -50,8 +51,12 @@ def test_trajectory_to_tiff_with_provenance(tmp_path, trajectory):
     assert "3 frame(s) of 96×96 px" in result.output
     with tifffile.TiffFile(out) as handle:
         assert handle.asarray().shape == (3, 96, 96)
-        assert handle.imagej_metadata["finterval"] == pytest.approx(0.5)
+        # The frames are the trajectory's MD time apart, in ps; never 0.5 s.
+        assert handle.imagej_metadata["finterval"] == pytest.approx(2.0)
+        assert handle.imagej_metadata["tunit"] == "ps"
     record = json.loads((tmp_path / "movie.tif.provenance.json").read_text())
+    assert record["settings"]["frame_time_s"] is None
+    assert record["settings"]["md_frame_interval_ps"] == pytest.approx(2.0)
     assert record["settings"]["acquisition"]["dose_e_per_A2"] == 500.0
     assert record["settings"]["unit"] == "counts"
     assert record["seed"] == 3

@@ -143,6 +143,37 @@ def test_our_own_tiff_movie_reads_back(tmp_path):
     np.testing.assert_allclose(back.data, movie.data)
 
 
+def test_a_simulated_movie_reads_back_on_md_time_not_seconds(tmp_path):
+    """A simulated movie's TIFF keeps its MD time axis (ImageJ tunit=ps): read back, it has
+    no frame time in seconds, and its measurements are on MD time with time_s NaN."""
+    from aucluster.compare.movie import measure_movie, time_axis
+    from aucluster.imaging import Image, write_tiff
+
+    rng = np.random.default_rng(0)
+    movie = Image(
+        rng.poisson(3.0, (3, 64, 64)).astype(float),
+        0.25,
+        "counts",
+        metadata={"md_time_ps": [0.0, 2.0, 4.0], "md_frame_interval_ps": 2.0},
+    )
+    back = read_image(write_tiff(movie, tmp_path / "sim.tif"))
+    assert back.frame_time_s is None
+    assert back.metadata["md_frame_interval_ps"] == pytest.approx(2.0)
+    yy, xx = np.mgrid[0:64, 0:64]
+    blob = np.where((yy - 32) ** 2 + (xx - 32) ** 2 < 12**2, 40.0, 0.0)
+    frames = Image(
+        rng.poisson(3.0 + blob[None].repeat(3, 0)).astype(float),
+        0.25,
+        "counts",
+        metadata=back.metadata,
+    )
+    rows, _ = measure_movie(frames)
+    assert rows
+    assert all(np.isnan(r["time_s"]) for r in rows)
+    assert sorted({r["md_time_ps"] for r in rows}) == [0.0, 2.0, 4.0]
+    assert time_axis(rows) == ("md_time_ps", "MD time [ps]")
+
+
 def test_movie_with_inconsistent_frame_sizes_is_refused(tmp_path):
     import tifffile
 

@@ -86,6 +86,7 @@ def _snapshots(n: int) -> list[Atoms]:
     for k in range(n):
         a = base.copy()
         a.positions[:, 0] += 0.5 * k
+        a.info["time_ps"] = 2.0 * k  # as an MD trajectory's frames carry it
         out.append(a)
     return out
 
@@ -100,9 +101,20 @@ def test_movie_frames_and_exposure_averaging():
     snaps = _snapshots(4)
     clean = simulate_movie(snaps, SETTINGS, seed=1, noise=False)
     assert clean.data.shape == (4, 96, 96)
-    assert clean.frame_time_s == pytest.approx(0.5)
+    # MD time is the axis, never seconds: no frame time, each frame's MD time in the metadata.
+    assert clean.frame_time_s is None
+    assert clean.metadata["md_time_ps"] == [0.0, 2.0, 4.0, 6.0]
+    assert clean.metadata["md_frame_interval_ps"] == pytest.approx(2.0)
+    assert "MD time [ps]" in clean.metadata["time_axis"]
     pairs = simulate_movie(snaps, SETTINGS, seed=1, snapshots_per_frame=2, noise=False)
     assert pairs.data.shape == (2, 96, 96)
+    assert pairs.metadata["md_time_ps"] == [0.0, 4.0]  # each frame's first snapshot
+    untimed = [a.copy() for a in snaps]
+    for a in untimed:
+        a.info.pop("time_ps")
+    plain = simulate_movie(untimed, SETTINGS, seed=1, noise=False)
+    assert plain.frame_time_s is None
+    assert "md_time_ps" not in plain.metadata
     np.testing.assert_allclose(pairs.data[1], 0.5 * (clean.data[2] + clean.data[3]))
     # The frame stays put: the particle's moving centre of intensity follows its 0.5 Å steps.
     cols = np.arange(96) * 0.2
@@ -124,7 +136,9 @@ def test_movie_files(tmp_path):
         x_resolution = handle.pages[0].tags["XResolution"].value
     assert data.shape == (3, 96, 96)
     np.testing.assert_allclose(data, movie.data.astype(np.float32))
-    assert meta["finterval"] == pytest.approx(0.5)
+    assert meta["finterval"] == pytest.approx(2.0)  # the MD interval, in ImageJ's time unit
+    assert meta["tunit"] == "ps"
+    assert "MD time [ps]" in meta["Info"]
     assert meta["unit"] == "nm"
     assert x_resolution[1] / x_resolution[0] == pytest.approx(0.02, rel=1e-6)  # nm per pixel
     gif = write_animation(movie, tmp_path / "movie.gif")

@@ -2,12 +2,14 @@
 
 import csv
 import math
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from aucluster.workflow import load_scenario, run_scenario
+from aucluster.workflow.stages import snapshots_per_frame
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MD_SCENARIOS = ("condensation", "maturation", "attachment", "coalescence")
@@ -72,6 +74,40 @@ def test_md_scenario_smoke_outputs(runs, name):
     assert "CNA" in report
     assert "| cloud model | S = " in report  # every MD scenario runs on the cloud model
     assert str(out) not in report  # no absolute paths: reports compare across directories
+
+
+#: What labels a time in seconds (issue 17: MD time is never relabelled as seconds).
+SECONDS = re.compile(r"\[s\]|time_s|\d\s?s\b|\bseconds?\b", re.IGNORECASE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MD_SCENARIOS)
+def test_nothing_labels_md_time_as_seconds(runs, name):
+    """The report, the movie's TIFF metadata and the measurements are on MD time: grep them
+    for a time in seconds. The one exception is the exposure, said as such."""
+    import tifffile
+
+    out = runs[name].directory
+    report = (out / "report.md").read_text()
+    exposure = "Each frame has the dose of one 0.5 s exposure"
+    assert exposure in report
+    assert "Time axis: MD time in ps" in report
+    assert not SECONDS.search(report.replace(exposure, "")), SECONDS.findall(report)
+    with tifffile.TiffFile(out / "movie.tif") as handle:
+        meta = handle.imagej_metadata
+        description = handle.pages[0].description
+    assert meta["tunit"] == "ps"
+    frames = _rows(out / "analysis" / "frames.csv")
+    scenario = load_scenario(WORKFLOWS / f"{name}.toml", smoke=True)
+    k = snapshots_per_frame(scenario, len(frames))
+    step = float(frames[1]["time_ps"]) - float(frames[0]["time_ps"])
+    assert meta["finterval"] == pytest.approx(k * step)  # the MD interval between frames
+    assert "MD time [ps]" in meta["Info"]
+    assert not SECONDS.search(description.replace(meta["Info"], "")), description
+    measured = _rows(out / "measurements.csv")
+    assert all(math.isnan(float(r["time_s"])) for r in measured)
+    starts = {round(float(f["time_ps"]), 6) for f in frames[::k]}  # each frame's first snapshot
+    assert {round(float(r["md_time_ps"]), 6) for r in measured} <= starts
 
 
 @pytest.mark.slow
