@@ -307,6 +307,15 @@ def run_md(
     return _advance_and_finish(run, meta)
 
 
+def check_start(atoms: Atoms, settings: MDSettings) -> None:
+    """Raise the `ParameterError` `run_md(atoms, settings)` would raise on its start geometry
+    (the cloud's pocket: too small for the particle, no monomer to seed, too dense), without
+    running anything, so a study can refuse a member before any other has run."""
+    _check_atoms(atoms)
+    if settings.cloud is not None:
+        _seeded(atoms, settings)
+
+
 def _seeded(atoms: Atoms, settings: MDSettings) -> tuple[Atoms, dict]:
     """`atoms` with the run's cloud placed in its pocket (`aucluster.md.cloud.seed_cloud`)."""
     assert settings.cloud is not None  # the caller checked

@@ -45,6 +45,8 @@ from scipy import stats
 
 from aucluster.config import check_keys, convert
 from aucluster.errors import ParameterError
+from aucluster.md.rundir import RUN_JSON
+from aucluster.md.runner import check_start
 from aucluster.parallel import map_unordered
 from aucluster.store import read_csv, write_csv
 from aucluster.store.files import make_output_dir, write_json
@@ -798,6 +800,20 @@ def summarise_study(study: Study, out_dir: str | Path) -> StudyResult:
     return StudyResult(directory=out, claims_csv=path, report=report)
 
 
+def check_members(study: Study, out: Path) -> None:
+    """Build every member's starting structure that has not run yet and check that its MD can
+    start (`aucluster.md.runner.check_start`): one arm whose pocket cannot hold its particle is
+    refused before any member runs, not after the others have."""
+    for arm, t, r, scenario, directory in members(study, out):
+        if (directory / rd.MD_DIR / RUN_JSON).exists() or scenario.md is None:
+            continue
+        assert scenario.structure is not None
+        try:
+            check_start(scenario.structure.build(scenario.seed), scenario.md)
+        except ParameterError as exc:
+            raise ParameterError(f"[arms.{arm}] at {t:g} K, replica {r}: {exc}") from None
+
+
 def run_study(
     study: Study,
     out_dir: str | Path,
@@ -807,6 +823,7 @@ def run_study(
     progress: Callable[[int], None] | None = None,
 ) -> StudyResult:
     """Run (or finish) every member as a Dask task, then `summarise_study`."""
+    check_members(study, Path(out_dir))
     out = make_output_dir(out_dir)
     _claim_study_dir(study, out)
     jobs = [(scenario, str(d)) for _, _, _, scenario, d in members(study, out)]

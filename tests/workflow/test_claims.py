@@ -198,3 +198,20 @@ def test_an_arm_of_one_value_has_no_effect_interval_and_no_verdict_either_way():
     assert cl.effect_interval([0.2, 0.2], [0.1]) == cl.Interval(
         pytest.approx(0.1), pytest.approx(0.1)
     )
+
+
+def test_an_arm_whose_pocket_cannot_hold_its_particle_is_refused_before_any_member_runs(tmp_path):
+    # The first full-size launch ran 60 members, then every coalescence member failed: four
+    # Ih55 satellites on a 15 Å host reach 29.2 Å, and the 28 Å pocket has no room for a cloud.
+    text = STUDY.read_text()
+    old = "radius = 40.0"
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, "radius = 28.0"))
+    result = CliRunner().invoke(main, ["run", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: [arms.coalescence] at 550 K, replica 0:")
+    assert "smaller than the particle" in last
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
