@@ -47,12 +47,13 @@ def _register() -> None:
     from aucluster.cli.compare import compare
     from aucluster.cli.image import image
     from aucluster.cli.info import info
+    from aucluster.cli.kinetics import kinetics
     from aucluster.cli.md import md
     from aucluster.cli.run import run
     from aucluster.cli.series import series
     from aucluster.cli.stability import stability
 
-    for command in (analyze, build, compare, image, info, md, run, series, stability):
+    for command in (analyze, build, compare, image, info, kinetics, md, run, series, stability):
         main.add_command(command)
 
 

@@ -1,0 +1,424 @@
+"""Exchange rates from an ensemble of MD runs, and Arrhenius fits of them.
+
+A run's detach and attach events (`aucluster.analysis.exchange`, hysteretic, with a dwell) are
+counted per site class of the site left or joined (the coordination classes of
+`aucluster.analysis.exchange.SITE_CLASSES`, and "all"); its exposure is the analysed span of MD
+time. Rates are per particle [1/ps], not per site: the number of sites of a class changes as
+the particle reshapes.
+
+`pooled_rates`: per (kind, site class, T, S) the ensemble's summed count over its summed
+exposure, with the exact (Garwood) Poisson interval of the summed count — the interval of a
+rate if the events are a Poisson process; `arrhenius_fit` checks that with the members'
+dispersion.
+
+`arrhenius_fit`: k(T) = A exp(−E_a / k_B T) by maximum likelihood on the counts of every member
+(n_i ~ Poisson(t_i k(T_i)): a Poisson regression of log link, fitted by Newton's method, which
+keeps members with no event), with Wald intervals from the Fisher information scaled by the
+quasi-Poisson dispersion φ = χ²_Pearson/(m − 2) when it exceeds 1 (replicas that differ more
+than Poisson counts do widen the interval) and Student's t with m − 2 degrees of freedom.
+"""
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from ase.units import kB
+from scipy import stats
+
+from aucluster.analysis.exchange import SITE_CLASSES, poisson_interval, site_class
+from aucluster.errors import ParameterError
+from aucluster.store import read_csv
+
+KINDS = ("detach", "attach")
+CLASSES = ("all", *(c[0] for c in SITE_CLASSES))
+
+#: Columns of rates.csv.
+RATE_TABLE_COLUMNS = (
+    "kind",
+    "site_class",
+    "temperature_K",
+    "supersaturation",
+    "reference_temperature_K",
+    "n_members",
+    "n_events",
+    "exposure_ps",
+    "rate_per_ps",
+    "rate_ci_low_per_ps",
+    "rate_ci_high_per_ps",
+)
+
+#: Columns of arrhenius.csv.
+ARRHENIUS_COLUMNS = (
+    "kind",
+    "site_class",
+    "supersaturation",
+    "reference_temperature_K",
+    "n_temperatures",
+    "n_members",
+    "n_events",
+    "activation_eV",
+    "activation_ci_low_eV",
+    "activation_ci_high_eV",
+    "prefactor_per_ps",
+    "prefactor_ci_low_per_ps",
+    "prefactor_ci_high_per_ps",
+    "dispersion",
+)
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """One run's event counts by (kind, site class), its exposure [ps], temperature [K] and
+    cloud: S (NaN without a cloud) and the temperature S refers to (None: the run's own, so
+    runs at several temperatures share S's meaning)."""
+
+    source: str
+    temperature_K: float
+    supersaturation: float
+    reference_temperature_K: float | None
+    exposure_ps: float
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    structure: str = ""  # the scenario's [structure] table as JSON: what particle it is
+
+    def count(self, kind: str, name: str) -> int:
+        return self.counts.get((kind, name), 0)
+
+
+def count_events(events: Iterable[dict]) -> dict[tuple[str, str], int]:
+    """Counts by (kind, site class) of event rows (``kind``, ``site_coordination``), "all"
+    included; kinds other than detach/attach are ignored."""
+    counts: dict[tuple[str, str], int] = {}
+    for e in events:
+        kind = str(e["kind"])
+        if kind not in KINDS:
+            continue
+        for name in ("all", site_class(int(e["site_coordination"]))):
+            counts[(kind, name)] = counts.get((kind, name), 0) + 1
+    return counts
+
+
+def _fixed_temperature(program, where: str) -> float:
+    temps = {float(p[1]) for p in program} if isinstance(program, list) else {float(program)}
+    if len(temps) != 1:
+        raise ParameterError(
+            f"{where}: its temperature program {program!r} is not one temperature; rates need "
+            "runs held at a fixed temperature"
+        )
+    return temps.pop()
+
+
+def member_counts(run: str | Path) -> MemberCounts:
+    """Counts of one finished run directory (scenario.json, analysis/events.csv and
+    analysis/frames.csv, as `aucluster run` writes them)."""
+    run = Path(run)
+    try:
+        scenario = json.loads((run / "scenario.json").read_text())
+        events = read_csv(run / "analysis" / "events.csv")
+        frames = read_csv(run / "analysis" / "frames.csv")
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{str(run)!r}: not a finished run ({exc})") from None
+    md = scenario.get("md") or {}
+    temperature = _fixed_temperature(md.get("program"), str(run))
+    cloud = md.get("cloud") or {}
+    s = float(cloud.get("supersaturation", math.nan))
+    ref = cloud.get("reference_temperature_K")
+    times = [float(f["time_ps"]) for f in frames]
+    if len(times) < 2:
+        raise ParameterError(f"{str(run)!r}: fewer than two analysed frames, no exposure")
+    return MemberCounts(
+        source=str(run),
+        temperature_K=temperature,
+        supersaturation=s,
+        reference_temperature_K=None if ref is None else float(ref),
+        exposure_ps=times[-1] - times[0],
+        counts=count_events(events),
+        structure=json.dumps(scenario.get("structure") or {}, sort_keys=True),
+    )
+
+
+def check_one_particle(members: Sequence[MemberCounts]) -> None:
+    """Refuse runs of different particles: a rate per particle pools only replicas of one
+    structure (its seed aside), e.g. one arm of a study."""
+    kinds = {m.structure for m in members}
+    if len(kinds) > 1:
+        raise ParameterError(
+            f"the runs hold {len(kinds)} different structures (e.g. {sorted(kinds)[0]} and "
+            f"{sorted(kinds)[1]}): rates per particle pool one particle's replicas; give one "
+            "arm's directory"
+        )
+
+
+def find_runs(directory: str | Path) -> list[Path]:
+    """Every finished run under `directory` (itself included): directories holding
+    scenario.json and analysis/events.csv, sorted."""
+    directory = Path(directory)
+    return sorted(
+        p.parent
+        for p in directory.rglob("scenario.json")
+        if (p.parent / "analysis" / "events.csv").exists()
+    )
+
+
+def _condition(m: MemberCounts) -> tuple[str, str]:
+    """A grouping key of the member's cloud (NaN and None compare equal to themselves here)."""
+    return (repr(m.supersaturation), repr(m.reference_temperature_K))
+
+
+def _group(members: Sequence[MemberCounts], by_temperature: bool) -> list[list[MemberCounts]]:
+    groups: dict[tuple, list[MemberCounts]] = {}
+    for m in members:
+        key = (m.temperature_K, *_condition(m)) if by_temperature else _condition(m)
+        groups.setdefault(key, []).append(m)
+    order = sorted(
+        groups,
+        key=lambda k: (
+            groups[k][0].supersaturation,
+            groups[k][0].reference_temperature_K or 0.0,
+            groups[k][0].temperature_K if by_temperature else 0.0,
+        ),
+    )
+    return [groups[k] for k in order]
+
+
+def pooled_rates(members: Sequence[MemberCounts], confidence: float = 0.95) -> list[dict]:
+    """Rows of rates.csv: per kind, site class, temperature and cloud, the summed count over
+    the summed exposure with the exact Poisson interval of the summed count."""
+    rows = []
+    for mine in _group(members, by_temperature=True):
+        t, s, ref = mine[0].temperature_K, mine[0].supersaturation, mine[0].reference_temperature_K
+        exposure = sum(m.exposure_ps for m in mine)
+        for kind in KINDS:
+            for name in CLASSES:
+                n = sum(m.count(kind, name) for m in mine)
+                low, high = poisson_interval(n, confidence)
+                rows.append(
+                    {
+                        "kind": kind,
+                        "site_class": name,
+                        "temperature_K": t,
+                        "supersaturation": s,
+                        "reference_temperature_K": ref,
+                        "n_members": len(mine),
+                        "n_events": n,
+                        "exposure_ps": exposure,
+                        "rate_per_ps": n / exposure,
+                        "rate_ci_low_per_ps": low / exposure,
+                        "rate_ci_high_per_ps": high / exposure,
+                    }
+                )
+    return rows
+
+
+@dataclass(frozen=True)
+class ArrheniusFit:
+    """k(T) = A exp(−E_a / k_B T): E_a [eV] and A [1/ps] with their intervals, the Pearson
+    dispersion of the members about the fit (NaN with two points), the points used."""
+
+    activation_eV: float
+    activation_ci_eV: tuple[float, float]
+    prefactor_per_ps: float
+    prefactor_ci_per_ps: tuple[float, float]
+    dispersion: float
+    n_points: int
+    n_temperatures: int
+    n_events: int
+
+    def rate(self, temperature_K) -> np.ndarray:
+        """The fitted rate [1/ps] at `temperature_K`."""
+        return self.prefactor_per_ps * np.exp(
+            -self.activation_eV / (kB * np.asarray(temperature_K, dtype=float))
+        )
+
+
+def _nan_fit(n_points: int, n_temperatures: int, n_events: int) -> ArrheniusFit:
+    nan = math.nan
+    return ArrheniusFit(
+        activation_eV=nan,
+        activation_ci_eV=(nan, nan),
+        prefactor_per_ps=nan,
+        prefactor_ci_per_ps=(nan, nan),
+        dispersion=nan,
+        n_points=n_points,
+        n_temperatures=n_temperatures,
+        n_events=n_events,
+    )
+
+
+def arrhenius_fit(
+    temperatures_K: Sequence[float],
+    counts: Sequence[int],
+    exposures_ps: Sequence[float],
+    confidence: float = 0.95,
+) -> ArrheniusFit:
+    """Maximum-likelihood Arrhenius fit of event counts `counts` over `exposures_ps` at
+    `temperatures_K` (one point per member run). NaN where the data cannot fix it: fewer than
+    two temperatures, no event, or a likelihood with no maximum (every event at one end)."""
+    t = np.asarray(temperatures_K, dtype=float)
+    n = np.asarray(counts, dtype=float)
+    e = np.asarray(exposures_ps, dtype=float)
+    if not (t.shape == n.shape == e.shape) or t.ndim != 1:
+        raise ParameterError("arrhenius_fit: temperatures, counts and exposures of one length")
+    if np.any(t <= 0) or np.any(e <= 0) or np.any(n < 0):
+        raise ParameterError("arrhenius_fit: temperatures and exposures > 0, counts ≥ 0")
+    n_temps = len(np.unique(t))
+    base = dict(n_points=len(t), n_temperatures=n_temps, n_events=int(n.sum()))
+    if n_temps < 2 or n.sum() == 0:
+        return _nan_fit(**base)
+    x = 1.0 / (kB * t)
+    xm = float(np.average(x, weights=e))
+    dx = x - xm
+    theta = np.array([math.log(n.sum() / e.sum()), 0.0])  # (ln k at x̄, E_a)
+
+    def loglik(p):
+        eta = p[0] - p[1] * dx
+        return float(np.sum(n * eta - e * np.exp(eta)))
+
+    converged = False
+    for _ in range(200):
+        mu = e * np.exp(theta[0] - theta[1] * dx)
+        grad = np.array([np.sum(n - mu), -np.sum((n - mu) * dx)])
+        info = np.array([[mu.sum(), -(mu * dx).sum()], [-(mu * dx).sum(), (mu * dx**2).sum()]])
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError:
+            break
+        scale, now = 1.0, loglik(theta)
+        while loglik(theta + scale * step) < now - 1e-12 and scale > 1e-8:
+            scale /= 2
+        theta = theta + scale * step
+        if abs(theta[1]) > 1e3:  # the maximum is at infinity: every event at one end
+            break
+        if np.max(np.abs(scale * step)) < 1e-10:
+            converged = True
+            break
+    if not converged:
+        return _nan_fit(**base)
+    mu = e * np.exp(theta[0] - theta[1] * dx)
+    info = np.array([[mu.sum(), -(mu * dx).sum()], [-(mu * dx).sum(), (mu * dx**2).sum()]])
+    cov = np.linalg.inv(info)
+    dof = len(t) - 2
+    dispersion = float(np.sum((n - mu) ** 2 / mu) / dof) if dof > 0 else math.nan
+    if dof > 0:
+        cov = cov * max(1.0, dispersion)
+        z = float(stats.t.ppf(0.5 + confidence / 2, dof))
+    else:
+        z = float(stats.norm.ppf(0.5 + confidence / 2))
+    ea = float(theta[1])
+    ln_a = float(theta[0] + theta[1] * xm)  # ln k(x) = ln A − E_a x
+    se_ea = math.sqrt(cov[1, 1])
+    se_ln_a = math.sqrt(cov[0, 0] + xm**2 * cov[1, 1] + 2 * xm * cov[0, 1])
+    return ArrheniusFit(
+        activation_eV=ea,
+        activation_ci_eV=(ea - z * se_ea, ea + z * se_ea),
+        prefactor_per_ps=math.exp(ln_a),
+        prefactor_ci_per_ps=(math.exp(ln_a - z * se_ln_a), math.exp(ln_a + z * se_ln_a)),
+        dispersion=dispersion,
+        **base,
+    )
+
+
+def arrhenius_rows(members: Sequence[MemberCounts], confidence: float = 0.95) -> list[dict]:
+    """Rows of arrhenius.csv: one fit per kind, site class and cloud over the members'
+    temperatures."""
+    rows = []
+    for mine in _group(members, by_temperature=False):
+        s, ref = mine[0].supersaturation, mine[0].reference_temperature_K
+        temps = [m.temperature_K for m in mine]
+        exposures = [m.exposure_ps for m in mine]
+        for kind in KINDS:
+            for name in CLASSES:
+                fit = arrhenius_fit(
+                    temps, [m.count(kind, name) for m in mine], exposures, confidence
+                )
+                rows.append(
+                    {
+                        "kind": kind,
+                        "site_class": name,
+                        "supersaturation": s,
+                        "reference_temperature_K": ref,
+                        "n_temperatures": fit.n_temperatures,
+                        "n_members": fit.n_points,
+                        "n_events": fit.n_events,
+                        "activation_eV": fit.activation_eV,
+                        "activation_ci_low_eV": fit.activation_ci_eV[0],
+                        "activation_ci_high_eV": fit.activation_ci_eV[1],
+                        "prefactor_per_ps": fit.prefactor_per_ps,
+                        "prefactor_ci_low_per_ps": fit.prefactor_ci_per_ps[0],
+                        "prefactor_ci_high_per_ps": fit.prefactor_ci_per_ps[1],
+                        "dispersion": fit.dispersion,
+                    }
+                )
+    return rows
+
+
+def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: str) -> None:
+    """ln k against 1/k_BT per kind (all sites) and cloud, with the pooled intervals and the
+    fitted lines; one panel per kind."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(KINDS), sharey=True)
+    conditions = list(
+        dict.fromkeys(
+            (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) for r in rates
+        )
+    )
+    for ax, kind in zip(axes, KINDS, strict=True):
+        for s, ref in conditions:
+            mine = [
+                r
+                for r in rates
+                if r["kind"] == kind
+                and r["site_class"] == "all"
+                and (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) == (s, ref)
+                and r["n_events"] > 0
+            ]
+            if not mine:
+                continue
+            x = np.array([1.0 / (kB * r["temperature_K"]) for r in mine])
+            k = np.array([r["rate_per_ps"] for r in mine])
+            err = np.array(
+                [
+                    [r["rate_per_ps"] - r["rate_ci_low_per_ps"] for r in mine],
+                    [r["rate_ci_high_per_ps"] - r["rate_per_ps"] for r in mine],
+                ]
+            )
+            first = mine[0]
+            label = f"S = {first['supersaturation']:g}" + (
+                ""
+                if first["reference_temperature_K"] is None
+                else f" (of {first['reference_temperature_K']:g} K)"
+            )
+            bar = ax.errorbar(x, k, yerr=err, fmt="o", ms=4, capsize=2, label=label)
+            fit = next(
+                (
+                    f
+                    for f in fits
+                    if f["kind"] == kind
+                    and f["site_class"] == "all"
+                    and (repr(f["supersaturation"]), repr(f["reference_temperature_K"])) == (s, ref)
+                ),
+                None,
+            )
+            if fit is not None and math.isfinite(fit["activation_eV"]):
+                xs = np.linspace(x.min(), x.max(), 20)
+                ax.plot(
+                    xs,
+                    fit["prefactor_per_ps"] * np.exp(-fit["activation_eV"] * xs),
+                    "-",
+                    color=bar[0].get_color(),
+                    lw=1,
+                )
+        ax.set_xlabel("1 / k_B T [1/eV]")
+        ax.set_title(f"{kind} (all sites)", fontsize=9)
+        if ax.get_legend_handles_labels()[0]:
+            ax.set_yscale("log")
+            ax.legend(fontsize=7)
+        else:
+            ax.text(0.5, 0.5, "no events", transform=ax.transAxes, ha="center")
+    axes[0].set_ylabel("rate per particle [1/ps]")
+    fig.suptitle(title, fontsize=10)
+    fig.savefig(path, dpi=120, format="png")
