@@ -164,6 +164,11 @@ def _blocks_md_run(scenario: Scenario, out: Path) -> list[Block]:
     assert s is not None
     summary = summarise_run(out)
     blocks: list[Block] = [
+        Paragraph(
+            "**One seed, no control arm: a demonstration, not evidence.** The paper's claims "
+            "are tested with replicas against control arms in the claims study "
+            "(`aucluster run workflows/claims.toml`; its full-size table is in docs/claims.md)."
+        ),
         Heading("Set-up"),
         Table(
             ["setting", "value"],

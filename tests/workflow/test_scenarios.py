@@ -121,6 +121,15 @@ def test_maturation_smoke_has_the_detectability_table(runs):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", MD_SCENARIOS)
+def test_a_single_seed_report_says_it_is_a_demonstration(runs, name):
+    report = (runs[name].directory / "report.md").read_text()
+    assert "a demonstration, not evidence" in report
+    assert "docs/claims.md" in report
+    assert (Path(__file__).parents[2] / "docs" / "claims.md").exists()
+
+
+@pytest.mark.slow
 def test_rerun_of_a_finished_run_does_nothing(runs):
     result = runs["coalescence"]
     again = run_scenario(
