@@ -18,6 +18,14 @@ from aucluster.kinetics import (
     plot_arrhenius,
     pooled_rates,
 )
+from aucluster.kinetics.barriers import (
+    BARRIER_COLUMNS,
+    EVENTS,
+    barrier_rows,
+    event_barriers,
+    plot_barriers,
+)
+from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir
 from aucluster.store.provenance import provenance_record
@@ -82,3 +90,90 @@ def rates(directory: Path, out_dir: Path, confidence: float) -> None:
         f"{len(runs)} runs at {len(temps)} temperature(s) ({', '.join(f'{t:g}' for t in temps)} K)"
         f" → {out_dir}"
     )
+
+
+@kinetics.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for barriers.csv and barriers.png.",
+)
+@click.option(
+    "--n-atoms",
+    type=int,
+    default=586,
+    show_default=True,
+    help="Truncated octahedron of the nearest regular size, 38–5000 (586: the rates scenario's).",
+)
+@click.option(
+    "--events",
+    default=",".join(EVENTS),
+    show_default=True,
+    help="Comma-separated events: " + ", ".join(EVENTS) + ".",
+)
+@click.option(
+    "--mu-eV",
+    "mu_eV",
+    type=float,
+    default=DEFAULT_CLOUD_MU_EV,
+    show_default=True,
+    help="The cloud model's solvent μ_s [eV] (the Hamiltonian the MD moves on).",
+)
+@click.option(
+    "--images", type=int, default=9, show_default=True, help="Interior images of each band."
+)
+def barriers(out_dir: Path, n_atoms: int, events: str, mu_eV: float, images: int) -> None:
+    """Climbing-image NEB barriers [eV] of atoms leaving a truncated octahedron for the cloud
+    (a (111) and a (100) adatom, an edge atom, a corner atom) on the cloud model's
+    Hamiltonian (EMT + small-cluster correction + embedding solvent), to set beside the
+    Arrhenius energies of `aucluster kinetics rates`."""
+    from aucluster.md.cloud import cloud_hamiltonian
+    from aucluster.structures.registry import build_structure
+
+    chosen = [e.strip() for e in events.split(",") if e.strip()]
+    unknown = [e for e in chosen if e not in EVENTS]
+    if not chosen or unknown:
+        raise ParameterError(f"--events {events!r}: choose from {', '.join(EVENTS)}")
+    if not 38 <= n_atoms <= 5000:
+        raise ParameterError(f"--n-atoms {n_atoms}: from 38 to 5000 (NEB bands of 10 images)")
+    if images < 1:
+        raise ParameterError(f"--images {images}: at least 1")
+    if not (math.isfinite(mu_eV) and mu_eV > 0):
+        raise ParameterError(f"--mu-eV {mu_eV!r}: a number > 0")
+    hamiltonian = cloud_hamiltonian(mu_eV)
+    particle = build_structure("truncated-octahedron", {"n_atoms": n_atoms})
+
+    def factory(atoms):
+        return hamiltonian.calculator(frozenset(atoms.get_chemical_symbols()))
+
+    found = []
+    with click.progressbar(chosen, label="NEB bands", show_pos=True) as bar:
+        for event in bar:
+            found += event_barriers(particle, factory, (event,), n_images=images)
+    make_output_dir(out_dir)
+    record = provenance_record(
+        settings={
+            "n_atoms": len(particle),
+            "events": chosen,
+            "mu_eV": mu_eV,
+            "images": images,
+            "hamiltonian": "EMT + small-cluster correction + embedding solvent (cloud model)",
+            "neb": "ase.mep.NEB, climbing image, improved tangent, IDPP, FIRE to 0.03 eV/Å",
+        }
+    )
+    paths = [write_csv(out_dir / "barriers.csv", barrier_rows(found), BARRIER_COLUMNS)]
+    with atomic_output(out_dir / "barriers.png") as tmp:
+        plot_barriers(
+            found, tmp, title=f"Au{len(particle)} truncated octahedron, μ_s = {mu_eV:g} eV"
+        )
+    paths.append(out_dir / "barriers.png")
+    for path in paths:
+        write_provenance(path, record)
+    for b in found:
+        click.echo(
+            f"{b.event} (CN {b.coordination}): detach {b.path.detach_barrier_eV:.3f} eV, "
+            f"attach {b.path.attach_barrier_eV:.3f} eV"
+        )
