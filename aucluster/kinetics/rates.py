@@ -48,12 +48,17 @@ RATE_TABLE_COLUMNS = (
     "rate_per_ps",
     "rate_ci_low_per_ps",
     "rate_ci_high_per_ps",
+    "site_exposure_ps",
+    "rate_per_site_per_ps",
+    "rate_per_site_ci_low_per_ps",
+    "rate_per_site_ci_high_per_ps",
 )
 
 #: Columns of arrhenius.csv.
 ARRHENIUS_COLUMNS = (
     "kind",
     "site_class",
+    "per",
     "supersaturation",
     "reference_temperature_K",
     "n_temperatures",
@@ -82,6 +87,9 @@ class MemberCounts:
     exposure_ps: float
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     structure: str = ""  # the scenario's [structure] table as JSON: what particle it is
+    #: site-ps per site class: the particle's atoms of the class, averaged over the analysed
+    #: frames, times the exposure (empty: not measured, no per-site rate)
+    site_ps: dict[str, float] = field(default_factory=dict)
 
     def count(self, kind: str, name: str) -> int:
         return self.counts.get((kind, name), 0)
@@ -110,9 +118,10 @@ def _fixed_temperature(program, where: str) -> float:
     return temps.pop()
 
 
-def member_counts(run: str | Path) -> MemberCounts:
+def member_counts(run: str | Path, *, sites: bool = True) -> MemberCounts:
     """Counts of one finished run directory (scenario.json, analysis/events.csv and
-    analysis/frames.csv, as `aucluster run` writes them)."""
+    analysis/frames.csv, as `aucluster run` writes them), and with `sites` its site
+    exposure from md/trajectory.traj (`site_exposure`)."""
     run = Path(run)
     try:
         scenario = json.loads((run / "scenario.json").read_text())
@@ -136,7 +145,49 @@ def member_counts(run: str | Path) -> MemberCounts:
         exposure_ps=times[-1] - times[0],
         counts=count_events(events),
         structure=json.dumps(scenario.get("structure") or {}, sort_keys=True),
+        site_ps=site_exposure(run, times, scenario) if sites else {},
     )
+
+
+SURFACE_CLASSES = tuple(c[0] for c in SITE_CLASSES if c[0] != "bulk-like")
+
+
+def site_exposure(run: Path, times: Sequence[float], scenario: dict) -> dict[str, float]:
+    """Site-ps per class of one run: at each analysed frame of its trajectory (matched by
+    time), the particle's atoms by coordination within r_in (the analysis' bond cutoff, as
+    the events' site coordination is counted), averaged and times the exposure; "all" is
+    the surface classes together (coordination ≤ 9)."""
+    from ase.io import Trajectory
+
+    from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF
+    from aucluster.analysis.exchange import contacts
+
+    cutoff = float((scenario.get("analysis") or {}).get("bond_cutoff", DEFAULT_BOND_CUTOFF))
+    wanted = {round(float(t), 6) for t in times}
+    totals = dict.fromkeys(("all", *CLASSES[1:]), 0.0)
+    n = 0
+    path = run / "md" / "trajectory.traj"
+    try:
+        frames = Trajectory(str(path))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{str(path)!r}: cannot read the trajectory ({exc})") from None
+    with frames:
+        for atoms in frames:
+            if round(float(atoms.info.get("time_ps", math.nan)), 6) not in wanted:
+                continue
+            c = contacts(atoms.positions, cutoff)
+            for coordination in c.coordination[c.cluster == 0]:
+                name = site_class(int(coordination))
+                totals[name] = totals.get(name, 0.0) + 1
+                if name in SURFACE_CLASSES:
+                    totals["all"] += 1
+            n += 1
+    if n != len(wanted):
+        raise ParameterError(
+            f"{str(path)!r}: {n} of the {len(wanted)} analysed frames found by time"
+        )
+    span = max(times) - min(times)
+    return {name: total / n * span for name, total in totals.items()}
 
 
 def check_one_particle(members: Sequence[MemberCounts]) -> None:
@@ -183,6 +234,21 @@ def _group(members: Sequence[MemberCounts], by_temperature: bool) -> list[list[M
     return [groups[k] for k in order]
 
 
+def _per_site(mine, kind: str, name: str, n: int, low: float, high: float) -> dict:
+    """Detach rate per site of the class left (site-ps from every member), else NaN: an
+    attach joins a site its own arrival makes, and bulk-like atoms are not sites."""
+    site_ps = sum(m.site_ps.get(name, 0.0) for m in mine)
+    if kind != "detach" or name == "bulk-like" or any(not m.site_ps for m in mine):
+        site_ps = math.nan
+    ok = site_ps > 0
+    return {
+        "site_exposure_ps": site_ps,
+        "rate_per_site_per_ps": n / site_ps if ok else math.nan,
+        "rate_per_site_ci_low_per_ps": low / site_ps if ok else math.nan,
+        "rate_per_site_ci_high_per_ps": high / site_ps if ok else math.nan,
+    }
+
+
 def pooled_rates(members: Sequence[MemberCounts], confidence: float = 0.95) -> list[dict]:
     """Rows of rates.csv: per kind, site class, temperature and cloud, the summed count over
     the summed exposure with the exact Poisson interval of the summed count."""
@@ -207,6 +273,7 @@ def pooled_rates(members: Sequence[MemberCounts], confidence: float = 0.95) -> l
                         "rate_per_ps": n / exposure,
                         "rate_ci_low_per_ps": low / exposure,
                         "rate_ci_high_per_ps": high / exposure,
+                        **_per_site(mine, kind, name, n, low, high),
                     }
                 )
     return rows
@@ -328,29 +395,40 @@ def arrhenius_rows(members: Sequence[MemberCounts], confidence: float = 0.95) ->
         s, ref = mine[0].supersaturation, mine[0].reference_temperature_K
         temps = [m.temperature_K for m in mine]
         exposures = [m.exposure_ps for m in mine]
+        fits = []
         for kind in KINDS:
             for name in CLASSES:
-                fit = arrhenius_fit(
-                    temps, [m.count(kind, name) for m in mine], exposures, confidence
+                counts = [m.count(kind, name) for m in mine]
+                fits.append(
+                    (kind, name, "particle", arrhenius_fit(temps, counts, exposures, confidence))
                 )
-                rows.append(
-                    {
-                        "kind": kind,
-                        "site_class": name,
-                        "supersaturation": s,
-                        "reference_temperature_K": ref,
-                        "n_temperatures": fit.n_temperatures,
-                        "n_members": fit.n_points,
-                        "n_events": fit.n_events,
-                        "activation_eV": fit.activation_eV,
-                        "activation_ci_low_eV": fit.activation_ci_eV[0],
-                        "activation_ci_high_eV": fit.activation_ci_eV[1],
-                        "prefactor_per_ps": fit.prefactor_per_ps,
-                        "prefactor_ci_low_per_ps": fit.prefactor_ci_per_ps[0],
-                        "prefactor_ci_high_per_ps": fit.prefactor_ci_per_ps[1],
-                        "dispersion": fit.dispersion,
-                    }
+        for name in ("all", *SURFACE_CLASSES):
+            site_ps = [m.site_ps.get(name, 0.0) for m in mine]
+            if all(x > 0 for x in site_ps):
+                counts = [m.count("detach", name) for m in mine]
+                fits.append(
+                    ("detach", name, "site", arrhenius_fit(temps, counts, site_ps, confidence))
                 )
+        for kind, name, per, fit in fits:
+            rows.append(
+                {
+                    "kind": kind,
+                    "site_class": name,
+                    "per": per,
+                    "supersaturation": s,
+                    "reference_temperature_K": ref,
+                    "n_temperatures": fit.n_temperatures,
+                    "n_members": fit.n_points,
+                    "n_events": fit.n_events,
+                    "activation_eV": fit.activation_eV,
+                    "activation_ci_low_eV": fit.activation_ci_eV[0],
+                    "activation_ci_high_eV": fit.activation_ci_eV[1],
+                    "prefactor_per_ps": fit.prefactor_per_ps,
+                    "prefactor_ci_low_per_ps": fit.prefactor_ci_per_ps[0],
+                    "prefactor_ci_high_per_ps": fit.prefactor_ci_per_ps[1],
+                    "dispersion": fit.dispersion,
+                }
+            )
     return rows
 
 
@@ -359,14 +437,14 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
     fitted lines; one panel per kind."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 3.6), layout="constrained")
-    axes = fig.subplots(1, len(KINDS), sharey=True)
+    fig = Figure(figsize=(12, 3.8), layout="constrained")
+    axes = list(fig.subplots(1, len(KINDS) + 1))
     conditions = list(
         dict.fromkeys(
             (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) for r in rates
         )
     )
-    for ax, kind in zip(axes, KINDS, strict=True):
+    for ax, kind in zip(axes, KINDS, strict=False):
         for s, ref in conditions:
             mine = [
                 r
@@ -399,6 +477,7 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
                     for f in fits
                     if f["kind"] == kind
                     and f["site_class"] == "all"
+                    and f["per"] == "particle"
                     and (repr(f["supersaturation"]), repr(f["reference_temperature_K"])) == (s, ref)
                 ),
                 None,
@@ -420,5 +499,69 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
         else:
             ax.text(0.5, 0.5, "no events", transform=ax.transAxes, ha="center")
     axes[0].set_ylabel("rate per particle [1/ps]")
-    fig.suptitle(title, fontsize=10)
+    _plot_per_site(axes[-1], rates, fits, conditions)
     fig.savefig(path, dpi=120, format="png")
+
+
+def _plot_per_site(ax, rates: list[dict], fits: list[dict], conditions) -> None:
+    """Detach rate per site of each surface class, with its per-site Arrhenius line."""
+    markers = dict(zip(SURFACE_CLASSES, "o^s", strict=True))
+    for number, (s, ref) in enumerate(conditions):
+        for name in SURFACE_CLASSES:
+            mine = [
+                r
+                for r in rates
+                if r["kind"] == "detach"
+                and r["site_class"] == name
+                and (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) == (s, ref)
+                and r["n_events"] > 0
+                and math.isfinite(r["rate_per_site_per_ps"])
+            ]
+            if not mine:
+                continue
+            x = np.array([1.0 / (kB * r["temperature_K"]) for r in mine])
+            k = np.array([r["rate_per_site_per_ps"] for r in mine])
+            err = np.array(
+                [
+                    k - [r["rate_per_site_ci_low_per_ps"] for r in mine],
+                    [r["rate_per_site_ci_high_per_ps"] for r in mine] - k,
+                ]
+            )
+            first = mine[0]
+            bar = ax.errorbar(
+                x,
+                k,
+                yerr=err,
+                fmt=markers[name],
+                ms=4,
+                capsize=2,
+                color=f"C{number}",
+                label=f"{name}, S = {first['supersaturation']:g}",
+            )
+            fit = next(
+                (
+                    f
+                    for f in fits
+                    if f["per"] == "site"
+                    and f["site_class"] == name
+                    and (repr(f["supersaturation"]), repr(f["reference_temperature_K"])) == (s, ref)
+                ),
+                None,
+            )
+            if fit is not None and math.isfinite(fit["activation_eV"]) and len(x) > 1:
+                xs = np.linspace(x.min(), x.max(), 20)
+                ax.plot(
+                    xs,
+                    fit["prefactor_per_ps"] * np.exp(-fit["activation_eV"] * xs),
+                    "-",
+                    color=bar[0].get_color(),
+                    lw=1,
+                )
+    ax.set_xlabel("1 / k_B T [1/eV]")
+    ax.set_ylabel("detach rate per site [1/ps]")
+    ax.set_title("detach per site of the class left", fontsize=9)
+    if ax.get_legend_handles_labels()[0]:
+        ax.set_yscale("log")
+        ax.legend(fontsize=6)
+    else:
+        ax.text(0.5, 0.5, "no site exposure", transform=ax.transAxes, ha="center")

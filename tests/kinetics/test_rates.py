@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ase.cluster import Octahedron
+from ase.io import Trajectory
 from ase.units import kB
 from click.testing import CliRunner
 from scipy import optimize
@@ -78,7 +80,20 @@ def _write_run(
         w.writerow(["frame", "time_ps", "n_atoms"])
         for i, time in enumerate(times):
             w.writerow([i, time, 100])
+    (run / "md").mkdir()
+    with Trajectory(str(run / "md" / "trajectory.traj"), "w") as traj:
+        for time in times:
+            particle = TO38.copy()
+            particle.info["time_ps"] = time
+            traj.write(particle)
     return run
+
+
+# The 38-atom truncated octahedron (ideal, a = 4.08 Å): 24 vertex atoms of 6 neighbours
+# (edge-corner), 8 (111)-centre atoms of 9 (facet-step), 6 inner atoms of 12; next-nearest
+# neighbours at 4.08 Å lie beyond the 3.7 Å bond cutoff.
+TO38 = Octahedron("Au", 4, cutoff=1, latticeconstant=4.08)
+TO38.center(vacuum=8.0)
 
 
 def _poisson_stream(rng, rate, span, site):
@@ -116,8 +131,20 @@ def test_a_synthetic_event_stream_is_recovered_within_its_interval(tmp_path):
     members = [member_counts(run) for run in runs]
     assert {m.exposure_ps for m in members} == {40.0}
     assert {m.temperature_K for m in members} == {550.0}
+    assert members[0].site_ps == {
+        "all": 32 * 40.0,
+        "adatom": 0.0,
+        "edge-corner": 24 * 40.0,
+        "facet-step": 8 * 40.0,
+        "bulk-like": 6 * 40.0,
+    }
     rows = pooled_rates(members)
     by = {(r["kind"], r["site_class"]): r for r in rows}
+    facet = by[("detach", "facet-step")]
+    assert facet["site_exposure_ps"] == 8 * 320.0
+    assert facet["rate_per_site_per_ps"] == facet["rate_per_ps"] / 8
+    assert math.isnan(by[("detach", "adatom")]["rate_per_site_per_ps"])  # no adatom site
+    assert math.isnan(by[("attach", "facet-step")]["rate_per_site_per_ps"])
     for name, k in {**true, "all": sum(true.values())}.items():
         row = by[("detach", name)]
         assert row["exposure_ps"] == 320.0
@@ -294,8 +321,10 @@ def test_the_command_writes_rates_fits_and_a_figure(tmp_path):
     times = [2.0 * i for i in range(21)]
     for t in TEMPS:
         k = 200.0 * math.exp(-0.45 / (kB * t))
+        per_site = 5.0 * math.exp(-0.3 / (kB * t))  # from each of the 24 vertices (CN 6)
         for r in range(3):
-            _write_run(root / f"T{t:g}K", f"member-{r}", t, _poisson_stream(rng, k, 40.0, 2), times)
+            events = _poisson_stream(rng, k, 40.0, 2) + _poisson_stream(rng, 24 * per_site, 40.0, 6)
+            _write_run(root / f"T{t:g}K", f"member-{r}", t, sorted(events), times)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["kinetics", "rates", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -305,8 +334,14 @@ def test_the_command_writes_rates_fits_and_a_figure(tmp_path):
     assert [float(r["temperature_K"]) for r in detach] == TEMPS
     assert all(float(r["exposure_ps"]) == 120.0 for r in detach)
     fits = [f for f in _csv(out / "arrhenius.csv") if f["kind"] == "detach"]
-    adatom = next(f for f in fits if f["site_class"] == "adatom")
+    adatom = next(f for f in fits if f["site_class"] == "adatom" and f["per"] == "particle")
     assert float(adatom["activation_ci_low_eV"]) < 0.45 < float(adatom["activation_ci_high_eV"])
+    vertex = next(f for f in fits if f["site_class"] == "edge-corner" and f["per"] == "site")
+    assert float(vertex["activation_ci_low_eV"]) < 0.3 < float(vertex["activation_ci_high_eV"])
+    assert (
+        float(vertex["prefactor_ci_low_per_ps"]) < 5.0 < float(vertex["prefactor_ci_high_per_ps"])
+    )
+    assert not any(f["per"] == "site" and f["site_class"] == "adatom" for f in fits)
     assert (out / "arrhenius.png").read_bytes()[:4] == b"\x89PNG"
 
 
