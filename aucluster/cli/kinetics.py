@@ -25,6 +25,7 @@ from aucluster.kinetics.barriers import (
     event_barriers,
     plot_barriers,
 )
+from aucluster.kinetics.model import STOKES_EINSTEIN_AUCL4_M2_PER_S
 from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir
@@ -176,4 +177,164 @@ def barriers(out_dir: Path, n_atoms: int, events: str, mu_eV: float, images: int
         click.echo(
             f"{b.event} (CN {b.coordination}): detach {b.path.detach_barrier_eV:.3f} eV, "
             f"attach {b.path.attach_barrier_eV:.3f} eV"
+        )
+
+
+@kinetics.command()
+@click.argument(
+    "directories",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for model.csv, model.png and prediction.csv.",
+)
+@click.option(
+    "--calibrate-supersaturation",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="At each temperature σ is fitted to the runs at this S; the others test the model.",
+)
+@click.option(
+    "--predict-temperature-K",
+    "predict_T",
+    type=float,
+    default=298.15,
+    show_default=True,
+    help="The experiment's temperature [K] for prediction.csv.",
+)
+@click.option(
+    "--diffusion-m2-per-s",
+    type=float,
+    default=STOKES_EINSTEIN_AUCL4_M2_PER_S,
+    show_default=True,
+    help="Aqueous diffusion coefficient [m²/s] (default: Stokes–Einstein for AuCl₄⁻ in water "
+    "at 298 K, docs/kinetics.md).",
+)
+@click.option(
+    "--pocket-radius-nm",
+    type=float,
+    default=50.0,
+    show_default=True,
+    help="The liquid cell's pocket around one particle [nm].",
+)
+@click.option(
+    "--particle-atoms",
+    type=float,
+    default=757.0,
+    show_default=True,
+    help="The particle of the prediction [atoms] (757: the claims study's 3 nm seed).",
+)
+@click.option(
+    "--confidence", type=float, default=0.95, show_default=True, help="Interval level (0–1)."
+)
+def model(
+    directories: tuple[Path, ...],
+    out_dir: Path,
+    calibrate_supersaturation: float,
+    predict_T: float,
+    diffusion_m2_per_s: float,
+    pocket_radius_nm: float,
+    particle_atoms: float,
+    confidence: float,
+) -> None:
+    """The rate-equation model of a particle and its cloud (diffusion to a capture sphere,
+    sticking σ, detachment by detailed balance against Gibbs–Thomson) against the runs under
+    the DIRECTORIES: σ fitted per temperature at one S, every other S a test (final cloud size and
+    net exchange rate within 2 SE of the replicas' mean); then, only if every test holds and
+    σ is known at ≥ 2 temperatures, the model at the experiment's temperature, D and pocket,
+    in seconds (prediction.csv)."""
+    from aucluster.kinetics.validate import (
+        MODEL_COLUMNS,
+        PREDICTION_COLUMNS,
+        crystal_at,
+        md_groups,
+        plot_model,
+        predict_experiment,
+        validate,
+    )
+
+    if not (math.isfinite(confidence) and 0 < confidence < 1):
+        raise ParameterError(f"--confidence {confidence!r}: a number between 0 and 1")
+    for name, value in (
+        ("--calibrate-supersaturation", calibrate_supersaturation),
+        ("--predict-temperature-K", predict_T),
+        ("--diffusion-m2-per-s", diffusion_m2_per_s),
+        ("--pocket-radius-nm", pocket_radius_nm),
+    ):
+        if not (math.isfinite(value) and value > 0):
+            raise ParameterError(f"{name} {value!r}: a number > 0")
+    if not (math.isfinite(particle_atoms) and 13 <= particle_atoms <= 1e6):
+        raise ParameterError(f"--particle-atoms {particle_atoms!r}: from 13 to 10⁶")
+    runs = sorted({run for directory in directories for run in find_runs(directory)})
+    if not runs:
+        raise ParameterError(
+            f"{', '.join(map(str, directories))}: no finished run (scenario.json with "
+            "analysis/events.csv)"
+        )
+    groups = md_groups(runs)
+    rows, law = validate(groups, calibrate_s=calibrate_supersaturation, confidence=confidence)
+    prediction = None
+    tests = [r for r in rows if r["role"] == "test"]
+    validated = bool(tests) and all(r["holds"] for r in tests)
+    validated = validated and not any(r["sticking_at_bound"] for r in rows)
+    if law is not None and validated:
+        prediction = predict_experiment(
+            law,
+            temperature_K=predict_T,
+            diffusion_m2_per_s=diffusion_m2_per_s,
+            pocket_radius_A=10.0 * pocket_radius_nm,
+            particle_atoms=particle_atoms,
+            start_supersaturation=1.0,
+            crystal=crystal_at(predict_T),
+            confidence=confidence,
+        )
+    make_output_dir(out_dir)
+    record = provenance_record(
+        settings={
+            "calibrate_supersaturation": calibrate_supersaturation,
+            "confidence": confidence,
+            "n_runs": len(runs),
+            "prediction": {
+                "temperature_K": predict_T,
+                "diffusion_m2_per_s": diffusion_m2_per_s,
+                "pocket_radius_nm": pocket_radius_nm,
+                "particle_atoms": particle_atoms,
+            },
+            "sticking_law": None
+            if law is None
+            else {"ln_prefactor": law.log_prefactor, "energy_eV": law.energy_eV, "dof": law.dof},
+        },
+        inputs=[run / "analysis" / "frames.csv" for run in runs],
+    )
+    paths = [write_csv(out_dir / "model.csv", rows, MODEL_COLUMNS)]
+    if prediction is not None:
+        paths.append(write_csv(out_dir / "prediction.csv", [prediction], PREDICTION_COLUMNS))
+    with atomic_output(out_dir / "model.png") as tmp:
+        plot_model(groups, rows, tmp)
+    paths.append(out_dir / "model.png")
+    for path in paths:
+        write_provenance(path, record)
+    click.echo(
+        f"{len(groups)} conditions, {sum(r['holds'] for r in tests)} of {len(tests)} tests hold"
+        f" → {out_dir}"
+    )
+    if not validated:
+        click.echo(
+            "no prediction at the experiment's temperature: the model fails its tests on these "
+            "runs (or σ sits at its fitting bound), so its time scale would not be the MD's"
+        )
+    elif law is None:
+        click.echo("no prediction: σ needs calibrations at ≥ 2 temperatures")
+    if prediction is not None:
+        click.echo(
+            f"at {predict_T:g} K: t95 = {prediction['t95_s']:.3g} s "
+            f"[{prediction['t95_ci_low_s']:.3g}, {prediction['t95_ci_high_s']:.3g}] (the model's)"
         )

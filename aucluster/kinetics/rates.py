@@ -403,12 +403,18 @@ def arrhenius_rows(members: Sequence[MemberCounts], confidence: float = 0.95) ->
                     (kind, name, "particle", arrhenius_fit(temps, counts, exposures, confidence))
                 )
         for name in ("all", *SURFACE_CLASSES):
-            site_ps = [m.site_ps.get(name, 0.0) for m in mine]
-            if all(x > 0 for x in site_ps):
-                counts = [m.count("detach", name) for m in mine]
-                fits.append(
-                    ("detach", name, "site", arrhenius_fit(temps, counts, site_ps, confidence))
-                )
+            # members with no site of the class had none to leave (an event's site is counted
+            # in the frame it left): they carry no information and are left out
+            seen = [m for m in mine if m.site_ps.get(name, 0.0) > 0]
+            if any(not m.site_ps for m in mine) or len({m.temperature_K for m in seen}) < 2:
+                continue
+            fit = arrhenius_fit(
+                [m.temperature_K for m in seen],
+                [m.count("detach", name) for m in seen],
+                [m.site_ps[name] for m in seen],
+                confidence,
+            )
+            fits.append(("detach", name, "site", fit))
         for kind, name, per, fit in fits:
             rows.append(
                 {
