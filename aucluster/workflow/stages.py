@@ -11,9 +11,10 @@ from aucluster.analysis import analyze_trajectory
 from aucluster.analysis.output import write_tables
 from aucluster.analysis.plot import plot_timeseries
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
+from aucluster.errors import ParameterError
 from aucluster.imaging import simulate_movie, write_animation, write_tiff
 from aucluster.md import resume_md, run_md
-from aucluster.md.rundir import RUN_JSON, read_run_json
+from aucluster.md.rundir import CHECKPOINT, RUN_JSON, TRAJECTORY, read_run_json
 from aucluster.stability import compute_table
 from aucluster.stability.summary import summarise, write_outputs
 from aucluster.store import atomic_output, write_csv, write_provenance
@@ -52,8 +53,14 @@ def md_stage(scenario: Scenario, out: Path, say: Log, observers=()) -> list[str]
         say("md: resuming from the last checkpoint")
         resume_md(md_dir, observers=observers)
         return ["md"]
-    if md_dir.exists():  # killed before the run directory was complete: start it again
-        shutil.rmtree(md_dir)
+    if md_dir.exists():
+        kept = [n for n in (TRAJECTORY, CHECKPOINT) if (md_dir / n).exists()]
+        if kept:  # MD work without its record: never delete it
+            raise ParameterError(
+                f"{str(md_dir)!r} holds {' and '.join(kept)} but no {RUN_JSON}: not deleting "
+                f"MD work; restore {RUN_JSON} (then the run resumes) or move {str(md_dir)!r} away"
+            )
+        shutil.rmtree(md_dir)  # killed before the first frame: nothing to keep, start again
     say(f"md: {settings.total_steps} steps of {settings.timestep_fs} fs")
     run_md(rd.read_initial(out), settings, directory=md_dir, observers=observers)
     return ["md"]

@@ -150,6 +150,31 @@ def test_a_run_missing_one_analysis_file_redoes_the_analysis(runs, tmp_path):
 
 
 @pytest.mark.slow
+def test_md_work_without_its_record_is_never_deleted(runs, tmp_path):
+    from click.testing import CliRunner
+
+    from aucluster.cli import main
+
+    copy = tmp_path / "copy"
+    shutil.copytree(runs["coalescence"].directory, copy)
+    (copy / "md" / "run.json").unlink()
+    kept = {n: (copy / "md" / n).read_bytes() for n in ("trajectory.traj", "checkpoint.npz")}
+    toml = str(WORKFLOWS / "coalescence.toml")
+    result = CliRunner().invoke(main, ["run", toml, "--smoke", "-o", str(copy)])
+    assert result.exit_code == 2
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error:")
+    assert "not deleting MD work" in last
+    assert {n: (copy / "md" / n).read_bytes() for n in kept} == kept
+    # killed before the first frame (no trajectory, no checkpoint): started again
+    for name in kept:
+        (copy / "md" / name).unlink()
+    again = run_scenario(load_scenario(WORKFLOWS / "coalescence.toml", smoke=True), copy)
+    assert "md" in again.stages_run
+    assert (copy / "md" / "run.json").exists()
+
+
+@pytest.mark.slow
 def test_stability_scenario_smoke(tmp_path):
     result = run_scenario(load_scenario(WORKFLOWS / "stability.toml", smoke=True), tmp_path / "s")
     rows = _rows(result.directory / "stability.csv")
