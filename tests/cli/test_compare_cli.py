@@ -2,7 +2,6 @@
 
 import csv
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,8 +21,9 @@ from aucluster.imaging import (
     write_tiff,
 )
 from aucluster.structures import build_decahedron, build_icosahedron
+from tests.conftest import MICROSCOPE_DATA
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "microscope"
+DATA = MICROSCOPE_DATA
 
 
 def run(*args):
@@ -65,6 +65,7 @@ def test_measure_a_simulated_tiff_movie(tmp_path):
         assert [float(r["time_s"]) for r in csv.DictReader(handle)] == [0.0, 0.5, 1.0, 1.5]
 
 
+@pytest.mark.shared
 def test_a_real_frame_without_particle_is_refused(tmp_path):
     # velox_haadf.emd's HAADF frame is flat: 9989–10003 counts, pure noise around 9996, at
     # 874 Å per pixel: no particle and no lattice can be there.
@@ -119,8 +120,8 @@ def test_match_recovers_rotation(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("measure", DATA / "08_carbon.dm3"), "spectrum"),
-        (("measure", DATA / "README.md"), "unsupported"),
+        pytest.param(("measure", DATA / "08_carbon.dm3"), "spectrum", marks=pytest.mark.shared),
+        pytest.param(("measure", DATA / "README.md"), "unsupported", marks=pytest.mark.shared),
         (("measure", "NOISE"), "no particle"),
         (("measure", "NPY"), "--pixel-size"),
     ],

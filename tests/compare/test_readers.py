@@ -3,7 +3,6 @@ pixel size and unit equal what the file's own metadata says, read independently 
 the MRC header bytes, the DigitalMicrograph tag tree)."""
 
 import json
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -11,10 +10,12 @@ import pytest
 
 from aucluster.compare import read_image
 from aucluster.errors import ParameterError
+from tests.conftest import MICROSCOPE_DATA
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "microscope"
+DATA = MICROSCOPE_DATA
 
 
+@pytest.mark.shared
 def test_the_shared_files_are_there():
     assert {p.name for p in DATA.iterdir()} >= {
         "08_carbon.dm3",
@@ -25,6 +26,7 @@ def test_the_shared_files_are_there():
     }
 
 
+@pytest.mark.shared
 def test_velox_emd_haadf_against_its_json_metadata():
     path = DATA / "velox_haadf.emd"
     expected = {}
@@ -56,6 +58,7 @@ def test_velox_emd_haadf_against_its_json_metadata():
         read_image(path, signal="EELS")
 
 
+@pytest.mark.shared
 def test_berkeley_emd_against_its_dimension_vectors():
     path = DATA / "Acquisition_18.emd"
     with h5py.File(path, "r") as f:
@@ -71,6 +74,7 @@ def test_berkeley_emd_against_its_dimension_vectors():
     np.testing.assert_array_equal(image.data, data)
 
 
+@pytest.mark.shared
 def test_mrc_stack_against_its_header():
     path = DATA / "temp.mrc"
     header = np.fromfile(path, dtype="<i4", count=10)
@@ -86,6 +90,7 @@ def test_mrc_stack_against_its_header():
     assert image.frame_time_s is None  # the header holds no time
 
 
+@pytest.mark.shared
 def test_dm4_non_square_pixels_against_its_tags():
     path = DATA / "dmTest_float32_nonSquare_diffPixelSize.dm4"
     image = read_image(path)
@@ -103,6 +108,7 @@ def test_dm4_non_square_pixels_against_its_tags():
     assert image.pixel_size_yx == pytest.approx((2.0, 10.0), rel=1e-6)  # y 2 Å, x 1 nm
 
 
+@pytest.mark.shared
 def test_dm3_spectrum_is_refused_as_a_frame():
     # The shared README calls this a TEM image; its own tags say a 2048-channel EELS spectrum
     # (Dimensions 2048 × 1, calibrated in eV), so a frame reader must refuse it.
