@@ -1,6 +1,7 @@
-"""`aucluster kinetics rates DIR -o OUT`: exchange rates of every finished run under DIR (a
-study's member runs, or any set of `aucluster run` directories held at fixed temperatures),
-pooled per temperature and cloud, and their Arrhenius fits (`aucluster.kinetics`)."""
+"""`aucluster kinetics`: `rates DIR` (exchange rates of every finished run under DIR, pooled per
+temperature and cloud, per particle and per site, with Arrhenius fits), `barriers` (NEB of
+atoms leaving a truncated octahedron on the MD's Hamiltonian) and `model DIRS` (the rate
+equations of `aucluster.kinetics.model` calibrated and tested against the runs)."""
 
 import math
 from pathlib import Path
@@ -34,7 +35,8 @@ from aucluster.store.provenance import provenance_record
 
 @click.group()
 def kinetics() -> None:
-    """Rates from MD ensembles (times are MD time in ps; nothing here is in seconds)."""
+    """Rates, barriers and a rate-equation model from MD ensembles. Times are MD time in ps;
+    only a model that passes its tests writes a prediction in seconds (prediction.csv)."""
 
 
 @kinetics.command()
