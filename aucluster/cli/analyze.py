@@ -20,13 +20,13 @@ from aucluster.analysis import AnalysisSettings, analyze_trajectory
 from aucluster.analysis.inherent import LabelMode
 from aucluster.analysis.output import write_tables
 from aucluster.analysis.plot import plot_timeseries
-from aucluster.cli.options import index_option
+from aucluster.cli.options import index_option, overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.md.rundir import RUN_JSON, read_run_json
 from aucluster.md.settings import settings_from_dict
 from aucluster.potentials import Hamiltonian
 from aucluster.store import atomic_output, write_provenance
-from aucluster.store.files import make_output_dir, read_frames, write_structures
+from aucluster.store.files import make_output_dir, read_frames, refuse_existing, write_structures
 from aucluster.store.provenance import provenance_record
 
 DEFAULTS = AnalysisSettings()
@@ -129,9 +129,11 @@ DEFAULTS = AnalysisSettings()
     show_default=True,
     help="Windows of the exchange rates [ps].",
 )
+@overwrite_option
 def analyze(
     input_file: Path,
     out_dir: Path,
+    overwrite: bool,
     index: str,
     bond_cutoff: float,
     rmsd_max: float,
@@ -148,6 +150,7 @@ def analyze(
 ) -> None:
     """Adaptive CNA, grains, faults, core / shell / cloud and exchange events of every frame
     of INPUT (any file ASE reads: .traj, .extxyz, ...)."""
+    refuse_existing([out_dir], overwrite)
     settings = AnalysisSettings(
         bond_cutoff=bond_cutoff,
         rmsd_max=rmsd_max,

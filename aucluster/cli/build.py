@@ -6,9 +6,11 @@ from typing import Any
 import click
 from ase import Atoms
 
+from aucluster.cli.options import overwrite_option
 from aucluster.store import write_provenance
 from aucluster.store.files import (
     check_writable,
+    refuse_existing,
     structure_format,
     write_structures,
 )
@@ -145,8 +147,15 @@ def build_from_options(motif: Motif, opts: dict[str, Any], common: dict[str, Any
     show_default=True,
     help="Random seed (polycrystal, core-shell, core-cloud, core-satellites).",
 )
+@overwrite_option
 def build(
-    motif: str, output: Path, element: str, a0: float | None, vacuum: float, **opts: Any
+    motif: str,
+    output: Path,
+    element: str,
+    a0: float | None,
+    vacuum: float,
+    overwrite: bool,
+    **opts: Any,
 ) -> None:
     """Build one cluster of MOTIF and write it to OUTPUT.
 
@@ -159,6 +168,7 @@ def build(
           --cloud-density-per-nm3 3 -o cloud.extxyz
     """
     check_writable(output)
+    refuse_existing([output], overwrite)
     structure_format(output)
     motif_enum = Motif(motif)
     common = {"element": element, "a0": a0, "vacuum": vacuum}

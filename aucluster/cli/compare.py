@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from aucluster.cli.options import overwrite_option
 from aucluster.compare import (
     SegmentationSettings,
     align,
@@ -23,7 +24,7 @@ from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_mea
 from aucluster.errors import ParameterError
 from aucluster.imaging import Image
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir, write_json
+from aucluster.store.files import make_output_dir, refuse_existing, write_json
 from aucluster.store.provenance import provenance_record
 
 
@@ -79,9 +80,11 @@ def compare() -> None:
     show_default=True,
     help="Smallest particle [nm²].",
 )
+@overwrite_option
 def measure(
     movie: Path,
     out_dir: Path,
+    overwrite: bool,
     pixel_size: float | None,
     signal: str | None,
     frame_time: float | None,
@@ -91,6 +94,7 @@ def measure(
 ) -> None:
     """Projected Au-rich area, mean grey value and FFT crystallinity of every particle in
     every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with --pixel-size)."""
+    refuse_existing([out_dir], overwrite)
     settings = SegmentationSettings(
         smoothing=smoothing, threshold_sigma=threshold_sigma, min_area_nm2=min_area
     )
@@ -157,10 +161,12 @@ def measure(
     show_default=True,
     help="Rotation search step [deg] (refined below it).",
 )
+@overwrite_option
 def match(
     sim: Path,
     exp: Path,
     out_dir: Path,
+    overwrite: bool,
     sim_pixel_size: float | None,
     exp_pixel_size: float | None,
     signal: str | None,
@@ -169,6 +175,7 @@ def match(
     angle_step: float,
 ) -> None:
     """Align a simulated frame SIM to an experimental frame EXP and score the match."""
+    refuse_existing([out_dir], overwrite)
     simulated = _pick(_load(sim, None, sim_pixel_size), sim_frame, sim)
     experiment = _pick(_load(exp, signal, exp_pixel_size), exp_frame, exp)
     make_output_dir(out_dir)

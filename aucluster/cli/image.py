@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from aucluster.cli.options import index_option
+from aucluster.cli.options import index_option, overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.imaging import (
     AcquisitionSettings,
@@ -31,7 +31,7 @@ from aucluster.imaging import (
 )
 from aucluster.imaging.settings import EXPERIMENT_DOSE_RATE, EXPERIMENT_FRAME_TIME_S
 from aucluster.store import atomic_output, write_provenance
-from aucluster.store.files import check_writable, read_frames
+from aucluster.store.files import check_writable, read_frames, refuse_existing
 from aucluster.store.provenance import provenance_record
 
 SUFFIXES = (".tif", ".tiff", ".gif", ".mp4", ".png", ".npy")
@@ -219,9 +219,11 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     help="Leave out atoms outside the field of view instead of refusing.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Noise seed.")
+@overwrite_option
 def image(
     input_file: Path,
     output: Path,
+    overwrite: bool,
     index: str,
     energy_kev: float,
     semiangle: float,
@@ -257,6 +259,7 @@ def image(
     if output.suffix.lower() not in SUFFIXES:
         raise ParameterError(f"output {str(output)!r}: use one of {', '.join(SUFFIXES)}")
     check_writable(output)
+    refuse_existing([output], overwrite)
     try:
         dx, dy = (float(v) for v in drift.split(","))
     except ValueError:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from aucluster.cli.options import overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.kinetics import (
     ARRHENIUS_COLUMNS,
@@ -29,7 +30,7 @@ from aucluster.kinetics.barriers import (
 from aucluster.kinetics.model import STOKES_EINSTEIN_AUCL4_M2_PER_S
 from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir
+from aucluster.store.files import make_output_dir, refuse_existing
 from aucluster.store.provenance import provenance_record
 
 
@@ -56,10 +57,12 @@ def kinetics() -> None:
     show_default=True,
     help="Confidence level of every interval (0–1).",
 )
-def rates(directory: Path, out_dir: Path, confidence: float) -> None:
+@overwrite_option
+def rates(directory: Path, out_dir: Path, confidence: float, overwrite: bool) -> None:
     """Detach and attach rates [1/ps] per site class, temperature and cloud S of every run
     under DIRECTORY, with exact Poisson intervals, and Arrhenius fits (activation energy [eV],
     prefactor [1/ps]) with intervals widened by the replicas' dispersion."""
+    refuse_existing([out_dir], overwrite)
     if not (math.isfinite(confidence) and 0 < confidence < 1):
         raise ParameterError(f"--confidence {confidence!r}: a number between 0 and 1")
     runs = find_runs(directory)
@@ -128,11 +131,15 @@ def rates(directory: Path, out_dir: Path, confidence: float) -> None:
 @click.option(
     "--images", type=int, default=9, show_default=True, help="Interior images of each band."
 )
-def barriers(out_dir: Path, n_atoms: int, events: str, mu_eV: float, images: int) -> None:
+@overwrite_option
+def barriers(
+    out_dir: Path, n_atoms: int, events: str, mu_eV: float, images: int, overwrite: bool
+) -> None:
     """Climbing-image NEB barriers [eV] of atoms leaving a truncated octahedron for the cloud
     (a (111) and a (100) adatom, an edge atom, a corner atom) on the cloud model's
     Hamiltonian (EMT + small-cluster correction + embedding solvent), to set beside the
     Arrhenius energies of `aucluster kinetics rates`."""
+    refuse_existing([out_dir], overwrite)
     from aucluster.md.cloud import cloud_hamiltonian
     from aucluster.structures.registry import build_structure
 
@@ -237,7 +244,9 @@ def barriers(out_dir: Path, n_atoms: int, events: str, mu_eV: float, images: int
 @click.option(
     "--confidence", type=float, default=0.95, show_default=True, help="Interval level (0–1)."
 )
+@overwrite_option
 def model(
+    overwrite: bool,
     directories: tuple[Path, ...],
     out_dir: Path,
     calibrate_supersaturation: float,
@@ -253,6 +262,7 @@ def model(
     net exchange rate within 2 SE of the replicas' mean); then, only if every test holds and
     σ is known at ≥ 2 temperatures, the model at the experiment's temperature, D and pocket,
     in seconds (prediction.csv)."""
+    refuse_existing([out_dir], overwrite)
     from aucluster.kinetics.validate import (
         MODEL_COLUMNS,
         PREDICTION_COLUMNS,

@@ -5,6 +5,13 @@ from typing import Any
 import click
 
 #: --workers: Dask worker processes on this machine.
+overwrite_option = click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace outputs that exist already (without it an existing output is refused "
+    "before any work and nothing is changed).",
+)
+
 workers_option = click.option(
     "--workers",
     type=int,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from aucluster.cli.options import overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir, write_structures
+from aucluster.store.files import make_output_dir, refuse_existing, write_structures
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import SUPPORTED_ELEMENTS, build_member, describe, magic_series
 from aucluster.structures.motif import SHELL_MOTIFS
@@ -73,9 +74,13 @@ def _motifs(text: str) -> list[str]:
 @click.option(
     "--a0", type=float, help="Lattice constant [Å]; default the element's reference value."
 )
-def series(out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float | None) -> None:
+@overwrite_option
+def series(
+    out_dir: Path, max_atoms: int, motifs: str, element: str, a0: float | None, overwrite: bool
+) -> None:
     """Build the magic series of each motif up to --max-atoms and describe every member
     (point group, radius of gyration, diameter, surface atoms)."""
+    refuse_existing([out_dir], overwrite)
     names = _motifs(motifs)
     if max_atoms < 1:
         raise ParameterError(f"--max-atoms {max_atoms}: must be ≥ 1")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.options import scheduler_option, workers_option
+from aucluster.cli.options import overwrite_option, scheduler_option, workers_option
 from aucluster.parallel import dask_available, default_workers
 from aucluster.potentials import Potential
 from aucluster.stability.candidates import TABLE_MOTIFS, check_max_atoms, parse_motifs
@@ -18,6 +18,7 @@ from aucluster.stability.table import (
     compute_table,
 )
 from aucluster.store import check_writable
+from aucluster.store.files import refuse_existing
 from aucluster.store.provenance import provenance_record
 
 DEFAULTS = StabilitySettings()
@@ -82,7 +83,9 @@ DEFAULTS = StabilitySettings()
 )
 @workers_option
 @scheduler_option
+@overwrite_option
 def stability(
+    overwrite: bool,
     potential: str,
     motifs: str,
     max_atoms: int,
@@ -100,9 +103,11 @@ def stability(
     motif_list = parse_motifs(motifs)
     check_max_atoms(max_atoms)
     check_fmax(fmax)
-    for path in (csv_path, sibling(csv_path, "crossovers"), sibling(csv_path, "fits"), plot_path):
+    tables = (csv_path, sibling(csv_path, "crossovers"), sibling(csv_path, "fits"), plot_path)
+    for path in tables:
         if path is not None:
             check_writable(path)
+    refuse_existing(tables, overwrite)  # the tables; the database resumes by design
     check_database(database)
     if workers is None and scheduler is None:
         workers = default_workers() if dask_available() else 1

@@ -32,6 +32,21 @@ def check_writable(path: str | os.PathLike) -> Path:
     return path
 
 
+def refuse_existing(paths, overwrite: bool) -> None:
+    """Unless `overwrite`: raise `ParameterError` if any of `paths` exists (a file, or a
+    directory that is not empty). Called before any work, so nothing is changed."""
+    if overwrite:
+        return
+    for path in paths:
+        if path is None:
+            continue
+        path = Path(path)
+        if path.is_file() or (path.is_dir() and any(path.iterdir())):
+            raise ParameterError(
+                f"output {str(path)!r} exists: give --overwrite to replace it (nothing was changed)"
+            )
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     """Context manager yielding a temporary path that becomes `path` when the block succeeds."""
