@@ -102,6 +102,15 @@ def analysis_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]
     return ["analysis"]
 
 
+#: What the movie stage writes: a run missing any of them redoes the stage.
+MOVIE_FILES = (rd.MOVIE_TIF, rd.MOVIE_GIF, rd.MEASUREMENTS_CSV, rd.MEASUREMENTS_PNG)
+
+
+def _done(out: Path, names) -> bool:
+    """Whether every file a stage promises is there (with its provenance record)."""
+    return all((out / n).exists() and (out / f"{n}.provenance.json").exists() for n in names)
+
+
 def snapshots_per_frame(scenario: Scenario, n_snapshots: int) -> int:
     """MD snapshots per movie frame (never more than there are)."""
     return max(1, min(scenario.imaging.snapshots_per_frame, n_snapshots))
@@ -110,7 +119,7 @@ def snapshots_per_frame(scenario: Scenario, n_snapshots: int) -> int:
 def movie_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     """The simulated movie (TIFF + GIF) and the paper's measurements on it: one stage, so a
     resumed run never needs to read the movie back (the simulation is seeded)."""
-    if (out / rd.MEASUREMENTS_PNG).exists():
+    if _done(out, MOVIE_FILES):
         return []
     frames = rd.trajectory(out)
     movie = simulate_movie(
@@ -127,14 +136,14 @@ def movie_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     write_csv(out / rd.MEASUREMENTS_CSV, rows, MEASUREMENT_COLUMNS)
     with atomic_output(out / rd.MEASUREMENTS_PNG) as tmp:
         plot_measurements(rows, tmp, title=f"{scenario.name}: simulated movie")
-    for name in (rd.MOVIE_TIF, rd.MOVIE_GIF, rd.MEASUREMENTS_CSV, rd.MEASUREMENTS_PNG):
+    for name in MOVIE_FILES:
         write_provenance(out / name, record)
     say(f"measurements: {len(rows)} particle measurements, {empty} frame(s) without a particle")
     return ["movie"]
 
 
 def detectability_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
-    if (out / rd.DETECTABILITY_SUMMARY_CSV).exists():
+    if _done(out, (rd.DETECTABILITY_CSV, rd.DETECTABILITY_SUMMARY_CSV)):
         return []
     assert scenario.detectability is not None
     rows = detectability(scenario.detectability, seed=scenario.seed)
@@ -148,7 +157,7 @@ def detectability_stage(scenario: Scenario, out: Path, record, say: Log) -> list
 
 
 def stability_stage(scenario: Scenario, out: Path, record, say: Log, *, scheduler, workers):
-    if (out / rd.STABILITY_PNG).exists():
+    if _done(out, (rd.STABILITY_CSV, rd.STABILITY_PNG)):
         return []
     s = scenario.stability
     assert s is not None

@@ -150,6 +150,19 @@ def test_a_run_missing_one_analysis_file_redoes_the_analysis(runs, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("missing", ["movie.tif", "measurements.csv", "movie.gif.provenance.json"])
+def test_a_run_missing_one_movie_file_redoes_the_movie(runs, tmp_path, missing):
+    copy = tmp_path / "copy"
+    shutil.copytree(runs["coalescence"].directory, copy)
+    measured = (copy / "measurements.csv").read_bytes()
+    (copy / missing).unlink()
+    again = run_scenario(load_scenario(WORKFLOWS / "coalescence.toml", smoke=True), copy)
+    assert again.stages_run == ["movie", "report"]
+    assert (copy / missing).exists()
+    assert (copy / "measurements.csv").read_bytes() == measured  # seeded: the same movie
+
+
+@pytest.mark.slow
 def test_md_work_without_its_record_is_never_deleted(runs, tmp_path):
     from click.testing import CliRunner
 
