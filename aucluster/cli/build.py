@@ -142,10 +142,10 @@ def build_from_options(motif: Motif, opts: dict[str, Any], common: dict[str, Any
 )
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Random seed (polycrystal, core-shell, core-cloud, core-satellites).",
+    help="Random seed ≥ 0 (polycrystal, core-shell, core-cloud, core-satellites).",
 )
 @overwrite_option
 def build(

@@ -125,7 +125,10 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
 @click.option("--zone-axis", help="Orient along this direction of the structure frame, e.g. 1,1,0.")
 @click.option("--euler", help="Orient by ZXZ Euler angles [deg], e.g. 10,20,30.")
 @click.option(
-    "--random-orientation", type=int, metavar="SEED", help="Orient at random (uniform), seeded."
+    "--random-orientation",
+    type=click.IntRange(min=0),
+    metavar="SEED",
+    help="Orient at random (uniform), seeded (≥ 0).",
 )
 @click.option(
     "--in-plane",
@@ -218,7 +221,9 @@ def _triple(text: str | None, name: str) -> tuple[float, float, float] | None:
     is_flag=True,
     help="Leave out atoms outside the field of view instead of refusing.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Noise seed.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Noise seed (≥ 0)."
+)
 @overwrite_option
 def image(
     input_file: Path,

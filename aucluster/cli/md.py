@@ -170,7 +170,9 @@ def _with_progress(label: str, settings: MDSettings, start):
     help="Steps between checkpoints, a multiple of the sample interval  "
     f"[default: {MD_DEFAULTS.checkpoint_interval}]",
 )
-@click.option("--seed", type=int, help=f"Random seed  [default: {MD_DEFAULTS.seed}]")
+@click.option(
+    "--seed", type=click.IntRange(min=0), help=f"Random seed ≥ 0  [default: {MD_DEFAULTS.seed}]"
+)
 @click.option(
     "--potential",
     type=click.Choice([str(p) for p in Potential]),

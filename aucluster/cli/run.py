@@ -25,7 +25,7 @@ from aucluster.workflow.ensemble import parse_sweep
 @click.option("--smoke", is_flag=True, help="The scenario's [smoke] size (seconds; what CI runs).")
 @click.option(
     "--replicas",
-    type=int,
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="Independent runs with seeds seed, seed+1, … (Dask tasks).",

@@ -73,6 +73,10 @@ def simulate_movie(
     axis = np.asarray(rotation_axis, dtype=float)
     if axis.shape != (3,) or np.linalg.norm(axis) == 0:
         raise ParameterError(f"rotation axis {rotation_axis!r}: three numbers, not all zero")
+    if not np.isfinite(rotation_deg_per_frame):
+        raise ParameterError(
+            f"rotation_deg_per_frame = {rotation_deg_per_frame!r}: a finite angle [deg]"
+        )
     axis = axis / np.linalg.norm(axis)
     centre = None
     frames = []

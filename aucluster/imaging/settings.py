@@ -109,6 +109,11 @@ class BackgroundSettings:
             raise ParameterError(f"graphene_layers = {self.graphene_layers!r}: an integer ≥ 0")
 
 
+#: The largest dose per frame [e/Å²] the noise model takes (numpy's Poisson sampler overflows
+#: near 10¹⁹ counts per pixel; 1.5·10¹¹ e/Å² is 10⁹ times the experiment's 149 e/Å²).
+MAX_DOSE_E_PER_A2 = 1.5e11
+
+
 @dataclass(frozen=True, kw_only=True)
 class AcquisitionSettings:
     """Recording: dose per frame [e/Å²], frame time [s], detector gain [counts per electron]
@@ -124,6 +129,11 @@ class AcquisitionSettings:
 
     def __post_init__(self) -> None:
         _positive("dose_e_per_A2 (per frame)", self.dose_e_per_A2)
+        if self.dose_e_per_A2 > MAX_DOSE_E_PER_A2:
+            raise ParameterError(
+                f"dose {self.dose_e_per_A2:g} e/Å² per frame: at most {MAX_DOSE_E_PER_A2:g} "
+                "(10⁹× the experiment's; Poisson counts beyond it overflow)"
+            )
         _positive("frame_time_s", self.frame_time_s)
         _positive("gain (counts per electron)", self.gain)
         _non_negative("read_noise (counts)", self.read_noise)

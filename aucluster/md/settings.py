@@ -87,6 +87,8 @@ class MDSettings:
         object.__setattr__(self, "potential", Potential(self.potential))
         if not (self.timestep_fs > 0 and math.isfinite(self.timestep_fs)):
             raise ParameterError(f"timestep {self.timestep_fs!r} fs: must be positive")
+        if isinstance(self.seed, bool) or int(self.seed) != self.seed or self.seed < 0:
+            raise ParameterError(f"seed = {self.seed!r}: must be an integer ≥ 0 (a NumPy seed)")
         if (self.n_steps is None) == (self.duration_ps is None):
             raise ParameterError("give exactly one of n_steps or duration_ps")
         if self.n_steps is not None and (int(self.n_steps) != self.n_steps or self.n_steps < 0):
@@ -188,7 +190,7 @@ def load_settings(path: str | Path, **overrides: Any) -> MDSettings:
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"cannot read settings {str(path)!r}: {exc}") from None
     settings = settings_from_dict(data)
     return replace(settings, **overrides) if overrides else settings

@@ -168,4 +168,11 @@ def read_frames(path: str | os.PathLike, index: str = "-1") -> list:
         frames = [frames]
     if not frames or any(len(f) == 0 for f in frames):
         raise ParameterError(f"{str(path)!r} holds no atoms at index {index!r}")
+    import numpy as np
+
+    for number, frame in enumerate(frames):
+        if not np.isfinite(frame.positions).all():
+            raise ParameterError(
+                f"{str(path)!r}: frame {number} of index {index!r} has non-finite positions"
+            )
     return frames

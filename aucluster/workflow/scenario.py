@@ -87,6 +87,10 @@ class MovieSettings:
             raise ParameterError(
                 f"[imaging] snapshots_per_frame = {self.snapshots_per_frame!r}: must be ≥ 1"
             )
+        if self.orientation_seed is not None and self.orientation_seed < 0:
+            raise ParameterError(
+                f"[imaging] orientation_seed = {self.orientation_seed!r}: must be ≥ 0"
+            )
 
     def imaging_settings(self) -> ImagingSettings:
         return ImagingSettings(
@@ -174,6 +178,8 @@ def scenario_from_dict(
     description = convert(data.get("description", ""), str, "", "description")
     kind = convert(data.get("kind", "md"), ScenarioKind, "", "kind")
     seed = convert(data.get("seed", 0), int, "", "seed")
+    if seed < 0:
+        raise ParameterError(f"seed = {seed}: must be ≥ 0 (a NumPy seed)")
     given = {t: _table(data, t) for t in TABLES}
     foreign = _FOREIGN[kind]
     for table in foreign:
@@ -217,7 +223,7 @@ def load_scenario(path: str | Path, *, smoke: bool = False) -> Scenario:
             data = tomllib.load(handle)
     except OSError as exc:
         raise ParameterError(f"cannot read scenario {str(path)!r}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"scenario {str(path)!r} is not valid TOML: {exc}") from None
     return scenario_from_dict(data, smoke=smoke)
 
