@@ -6,6 +6,7 @@ verdict per frame. match: a simulated frame aligned to an experimental one (shif
 scale from the pixel sizes) with its scores and an overlay figure.
 """
 
+import math
 from pathlib import Path
 
 import click
@@ -58,7 +59,12 @@ def compare() -> None:
 )
 @click.option("--pixel-size", type=float, help="Pixel size [Å]; overrides the file's calibration.")
 @click.option("--signal", help="Signal to read when the file holds several (e.g. HAADF).")
-@click.option("--frame-time", type=float, help="Frame time [s] when the file does not say.")
+@click.option(
+    "--frame-time",
+    type=float,
+    help="Frame time [s] (> 0): maps frames to seconds, replacing any the file states (a "
+    "simulated movie states none: its frames are MD ps apart).",
+)
 @click.option(
     "--smoothing",
     type=float,
@@ -95,12 +101,13 @@ def measure(
     """Projected Au-rich area, mean grey value and FFT crystallinity of every particle in
     every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with --pixel-size)."""
     refuse_existing([out_dir], overwrite)
+    if frame_time is not None and not (math.isfinite(frame_time) and frame_time > 0):
+        raise ParameterError(f"--frame-time {frame_time!r}: a time > 0 [s]")
     settings = SegmentationSettings(
         smoothing=smoothing, threshold_sigma=threshold_sigma, min_area_nm2=min_area
     )
     image = _load(movie, signal, pixel_size)
     dt = frame_time if frame_time is not None else image.frame_time_s
-    make_output_dir(out_dir)
     n_frames = len(image.frames())
     with click.progressbar(length=n_frames, label="measuring frames", show_pos=True) as bar:
         rows, empty = measure_movie(image, settings, frame_time_s=dt, progress=bar.update)
@@ -109,6 +116,7 @@ def measure(
             f"{str(movie)!r}: no particle found in any frame (try a lower "
             "--threshold-sigma or --min-area, or check --pixel-size)"
         )
+    make_output_dir(out_dir)  # only once there is something to write
     if not resolves_lattice(image):
         click.echo(
             f"Warning: {max(image.pixel_size_yx):.3g} Å pixels cannot show Au lattice "
@@ -178,9 +186,16 @@ def match(
     refuse_existing([out_dir], overwrite)
     simulated = _pick(_load(sim, None, sim_pixel_size), sim_frame, sim)
     experiment = _pick(_load(exp, signal, exp_pixel_size), exp_frame, exp)
-    make_output_dir(out_dir)
+    for name, frame in (("SIM", simulated), ("EXP", experiment)):
+        data = np.asarray(frame.data, dtype=float)
+        if min(data.shape[-2:]) < 8 or not np.isfinite(data).all() or np.ptp(data) == 0:
+            raise ParameterError(
+                f"{name} frame {data.shape[-2:]}: nothing to align (at least 8 × 8 pixels, "
+                "finite, not flat)"
+            )
     alignment = align(simulated, experiment, angle_step=angle_step)
     scores = score_match(simulated, experiment, alignment)
+    make_output_dir(out_dir)  # only once there is something to write
     result = write_json(out_dir / "match.json", scores.to_dict())
     figure = out_dir / "match.png"
     with atomic_output(figure) as tmp:

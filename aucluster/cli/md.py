@@ -251,9 +251,22 @@ def md(
     if input_file is None or out_dir is None:
         raise ParameterError("give INPUT and -o DIR (or --resume DIR)")
     settings = _settings(config, opts)
+    if settings.total_steps < 1:
+        raise ParameterError(
+            f"the run is {settings.total_steps} steps ({settings.duration_ps!r} ps of "
+            f"{settings.timestep_fs:g} fs): give a duration of at least one step"
+        )
     atoms = read_frames(input_file)[-1]
-    if lacks_box(atoms) and np.isfinite(atoms.positions).all():  # NaN input is reported by run_md
+    if lacks_box(atoms):
         atoms = in_vacuum_box(atoms)
+    if settings.wall is not None:
+        centre = settings.wall.centre_of(atoms)
+        reach = float(np.linalg.norm(atoms.positions - centre, axis=1).max())
+        if reach >= settings.wall.radius:
+            raise ParameterError(
+                f"--wall-radius {settings.wall.radius:g} Å: the structure reaches {reach:.1f} Å "
+                "from the wall's centre; a wall inside it would crush it"
+            )
     if np.isfinite(atoms.positions).all() and len(atoms):
         n_particle = int((cluster_labels(atoms) == 0).sum())
         for text in program_extremes(settings.program, settings.potential, n_particle):

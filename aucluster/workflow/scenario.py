@@ -225,6 +225,8 @@ def load_scenario(path: str | Path, *, smoke: bool = False) -> Scenario:
         raise ParameterError(f"cannot read scenario {str(path)!r}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"scenario {str(path)!r} is not valid TOML: {exc}") from None
+    if smoke:  # the full size is checked too: a smoke run must not pass a broken scenario
+        scenario_from_dict(copy.deepcopy(data), smoke=False)
     return scenario_from_dict(data, smoke=smoke)
 
 

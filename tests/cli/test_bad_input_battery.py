@@ -31,6 +31,13 @@ def inputs(tmp_path_factory):
     (root / "negative.toml").write_text(
         (WORKFLOWS / "attachment.toml").read_text().replace("seed = 1\n", "seed = -1\n", 1)
     )
+    (root / "negative_duration.toml").write_text(
+        (WORKFLOWS / "attachment.toml")
+        .read_text()
+        .replace("duration_ps = 150", "duration_ps = -5", 1)
+    )
+    np.save(root / "flat.npy", np.zeros((16, 16)))
+    np.save(root / "tiny.npy", np.ones((1, 1)))
     return root
 
 
@@ -62,6 +69,88 @@ CASES = [
     (["image", "{IN}/ico.extxyz", "-o", "{OUT}/x.tif", "--dose", "1e30"], "1e+30"),
     (["image", "{IN}/ico.extxyz", "-o", "{OUT}/x.tif", "--rotation-deg-per-frame", "nan"], "nan"),
     (["run", str(WORKFLOWS / "attachment.toml"), "--replicas", "0", "-o", "{OUT}/run"], "0"),
+    (
+        [
+            "compare",
+            "measure",
+            "{IN}/flat.npy",
+            "--pixel-size",
+            "0.2",
+            "--frame-time",
+            "-1",
+            "-o",
+            "{OUT}/m",
+        ],
+        "-1",
+    ),
+    (
+        [
+            "compare",
+            "measure",
+            "{IN}/flat.npy",
+            "--pixel-size",
+            "0.2",
+            "--frame-time",
+            "0",
+            "-o",
+            "{OUT}/m",
+        ],
+        "0",
+    ),
+    (
+        [
+            "compare",
+            "measure",
+            "{IN}/flat.npy",
+            "--pixel-size",
+            "0.2",
+            "--frame-time",
+            "nan",
+            "-o",
+            "{OUT}/m",
+        ],
+        "nan",
+    ),
+    (
+        ["compare", "measure", "{IN}/flat.npy", "--pixel-size", "0.2", "-o", "{OUT}/m"],
+        "no particle",
+    ),
+    (
+        [
+            "compare",
+            "match",
+            "{IN}/flat.npy",
+            "{IN}/flat.npy",
+            "--sim-pixel-size",
+            "0.2",
+            "--exp-pixel-size",
+            "0.2",
+            "-o",
+            "{OUT}/m",
+        ],
+        "flat",
+    ),
+    (
+        [
+            "compare",
+            "match",
+            "{IN}/tiny.npy",
+            "{IN}/tiny.npy",
+            "--sim-pixel-size",
+            "0.2",
+            "--exp-pixel-size",
+            "0.2",
+            "-o",
+            "{OUT}/m",
+        ],
+        "(1, 1)",
+    ),
+    (["md", "{IN}/ico.extxyz", "-o", "{OUT}/md", "--duration-ps", "0.001"], "0 steps"),
+    (
+        ["md", "{IN}/ico.extxyz", "-o", "{OUT}/md", "--wall-radius", "1", "--duration-ps", "0.01"],
+        "--wall-radius 1",
+    ),
+    (["run", "{IN}/negative_duration.toml", "--smoke", "-o", "{OUT}/run"], "-5"),
 ]
 
 
