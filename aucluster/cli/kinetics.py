@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.options import overwrite_option
+from aucluster.cli.options import output_dir_option, overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.kinetics import (
     ARRHENIUS_COLUMNS,
@@ -33,6 +33,19 @@ from aucluster.store import atomic_output, write_csv, write_provenance
 from aucluster.store.files import make_output_dir, refuse_existing
 from aucluster.store.provenance import provenance_record
 
+confidence_option = click.option(
+    "--confidence",
+    type=float,
+    default=0.95,
+    show_default=True,
+    help="Confidence level of every interval (0–1).",
+)
+
+
+def _check_confidence(confidence: float) -> None:
+    if not (math.isfinite(confidence) and 0 < confidence < 1):
+        raise ParameterError(f"--confidence {confidence!r}: a number between 0 and 1")
+
 
 @click.group()
 def kinetics() -> None:
@@ -42,29 +55,15 @@ def kinetics() -> None:
 
 @kinetics.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Directory for rates.csv, arrhenius.csv and arrhenius.png.",
-)
-@click.option(
-    "--confidence",
-    type=float,
-    default=0.95,
-    show_default=True,
-    help="Confidence level of every interval (0–1).",
-)
+@output_dir_option("rates.csv, arrhenius.csv and arrhenius.png")
+@confidence_option
 @overwrite_option
 def rates(directory: Path, out_dir: Path, confidence: float, overwrite: bool) -> None:
     """Detach and attach rates [1/ps] per site class, temperature and cloud S of every run
     under DIRECTORY, with exact Poisson intervals, and Arrhenius fits (activation energy [eV],
     prefactor [1/ps]) with intervals widened by the replicas' dispersion."""
     refuse_existing([out_dir], overwrite)
-    if not (math.isfinite(confidence) and 0 < confidence < 1):
-        raise ParameterError(f"--confidence {confidence!r}: a number between 0 and 1")
+    _check_confidence(confidence)
     runs = find_runs(directory)
     if not runs:
         raise ParameterError(
@@ -99,14 +98,7 @@ def rates(directory: Path, out_dir: Path, confidence: float, overwrite: bool) ->
 
 
 @kinetics.command()
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Directory for barriers.csv and barriers.png.",
-)
+@output_dir_option("barriers.csv and barriers.png")
 @click.option(
     "--n-atoms",
     type=int,
@@ -196,14 +188,7 @@ def barriers(
     required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Directory for model.csv, model.png and prediction.csv.",
-)
+@output_dir_option("model.csv, model.png and prediction.csv")
 @click.option(
     "--calibrate-supersaturation",
     type=float,
@@ -241,9 +226,7 @@ def barriers(
     show_default=True,
     help="The particle of the prediction [atoms] (757: the claims study's 3 nm seed).",
 )
-@click.option(
-    "--confidence", type=float, default=0.95, show_default=True, help="Interval level (0–1)."
-)
+@confidence_option
 @overwrite_option
 def model(
     overwrite: bool,
@@ -273,8 +256,7 @@ def model(
         validate,
     )
 
-    if not (math.isfinite(confidence) and 0 < confidence < 1):
-        raise ParameterError(f"--confidence {confidence!r}: a number between 0 and 1")
+    _check_confidence(confidence)
     for name, value in (
         ("--calibrate-supersaturation", calibrate_supersaturation),
         ("--predict-temperature-K", predict_T),

@@ -1,10 +1,11 @@
 """Click options (and the MD progress bar) more than one command uses, defined once."""
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-#: --workers: Dask worker processes on this machine.
+#: --overwrite: replace existing outputs (`aucluster.store.files.refuse_existing`).
 overwrite_option = click.option(
     "--overwrite",
     is_flag=True,
@@ -12,6 +13,7 @@ overwrite_option = click.option(
     "before any work and nothing is changed).",
 )
 
+#: --workers: Dask worker processes on this machine.
 workers_option = click.option(
     "--workers",
     type=int,
@@ -24,6 +26,18 @@ scheduler_option = click.option(
     "--scheduler",
     help="Address of a running Dask scheduler (tcp://host:8786) instead of a local cluster.",
 )
+
+
+def output_dir_option(what: str):
+    """-o/--output DIRECTORY (required), passed as `out_dir`."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help=f"Directory for {what}.",
+    )
 
 
 def index_option(default: str, what: str):

@@ -108,7 +108,9 @@ def count_events(events: Iterable[dict]) -> dict[tuple[str, str], int]:
     return counts
 
 
-def _fixed_temperature(program, where: str) -> float:
+def fixed_temperature(program, where: str) -> float:
+    """The one temperature [K] of a run's program (a number or [[t, T], …]); refused if the
+    program changes it: rates and the model need runs held at a fixed temperature."""
     temps = {float(p[1]) for p in program} if isinstance(program, list) else {float(program)}
     if len(temps) != 1:
         raise ParameterError(
@@ -118,19 +120,25 @@ def _fixed_temperature(program, where: str) -> float:
     return temps.pop()
 
 
+def read_run(run: Path) -> tuple[dict, list[dict], list[dict]]:
+    """scenario.json, analysis/frames.csv and analysis/events.csv of one finished run."""
+    try:
+        scenario = json.loads((run / "scenario.json").read_text())
+        frames = read_csv(run / "analysis" / "frames.csv")
+        events = read_csv(run / "analysis" / "events.csv")
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{str(run)!r}: not a finished run ({exc})") from None
+    return scenario, frames, events
+
+
 def member_counts(run: str | Path, *, sites: bool = True) -> MemberCounts:
     """Counts of one finished run directory (scenario.json, analysis/events.csv and
     analysis/frames.csv, as `aucluster run` writes them), and with `sites` its site
     exposure from md/trajectory.traj (`site_exposure`)."""
     run = Path(run)
-    try:
-        scenario = json.loads((run / "scenario.json").read_text())
-        events = read_csv(run / "analysis" / "events.csv")
-        frames = read_csv(run / "analysis" / "frames.csv")
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{str(run)!r}: not a finished run ({exc})") from None
+    scenario, frames, events = read_run(run)
     md = scenario.get("md") or {}
-    temperature = _fixed_temperature(md.get("program"), str(run))
+    temperature = fixed_temperature(md.get("program"), str(run))
     cloud = md.get("cloud") or {}
     s = float(cloud.get("supersaturation", math.nan))
     ref = cloud.get("reference_temperature_K")
@@ -213,9 +221,17 @@ def find_runs(directory: str | Path) -> list[Path]:
     )
 
 
+def _cloud_key(supersaturation, reference_temperature_K) -> tuple[str, str]:
+    """A grouping key of a cloud (NaN and None compare equal to themselves here)."""
+    return (repr(supersaturation), repr(reference_temperature_K))
+
+
 def _condition(m: MemberCounts) -> tuple[str, str]:
-    """A grouping key of the member's cloud (NaN and None compare equal to themselves here)."""
-    return (repr(m.supersaturation), repr(m.reference_temperature_K))
+    return _cloud_key(m.supersaturation, m.reference_temperature_K)
+
+
+def _row_cloud(row: dict) -> tuple[str, str]:
+    return _cloud_key(row["supersaturation"], row["reference_temperature_K"])
 
 
 def _group(members: Sequence[MemberCounts], by_temperature: bool) -> list[list[MemberCounts]]:
@@ -343,11 +359,16 @@ def arrhenius_fit(
         eta = p[0] - p[1] * dx
         return float(np.sum(n * eta - e * np.exp(eta)))
 
+    def expected_and_information(p):
+        """The expected counts at p and the Fisher information of (ln k(x̄), E_a)."""
+        mu = e * np.exp(p[0] - p[1] * dx)
+        cross = -(mu * dx).sum()
+        return mu, np.array([[mu.sum(), cross], [cross, (mu * dx**2).sum()]])
+
     converged = False
     for _ in range(200):
-        mu = e * np.exp(theta[0] - theta[1] * dx)
+        mu, info = expected_and_information(theta)
         grad = np.array([np.sum(n - mu), -np.sum((n - mu) * dx)])
-        info = np.array([[mu.sum(), -(mu * dx).sum()], [-(mu * dx).sum(), (mu * dx**2).sum()]])
         try:
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
@@ -363,8 +384,7 @@ def arrhenius_fit(
             break
     if not converged:
         return _nan_fit(**base)
-    mu = e * np.exp(theta[0] - theta[1] * dx)
-    info = np.array([[mu.sum(), -(mu * dx).sum()], [-(mu * dx).sum(), (mu * dx**2).sum()]])
+    mu, info = expected_and_information(theta)
     cov = np.linalg.inv(info)
     dof = len(t) - 2
     dispersion = float(np.sum((n - mu) ** 2 / mu) / dof) if dof > 0 else math.nan
@@ -438,6 +458,25 @@ def arrhenius_rows(members: Sequence[MemberCounts], confidence: float = 0.95) ->
     return rows
 
 
+def _fit_line(ax, fits: list[dict], x: np.ndarray, colour, cloud, **match) -> None:
+    """The Arrhenius line of the fit of `cloud` matching `match` (column: value), over `x`
+    [1/eV], if that fit is finite."""
+    fit = next(
+        (
+            f
+            for f in fits
+            if _row_cloud(f) == cloud and all(f[key] == value for key, value in match.items())
+        ),
+        None,
+    )
+    if fit is None or not math.isfinite(fit["activation_eV"]):
+        return
+    xs = np.linspace(x.min(), x.max(), 20)
+    ax.plot(
+        xs, fit["prefactor_per_ps"] * np.exp(-fit["activation_eV"] * xs), "-", color=colour, lw=1
+    )
+
+
 def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: str) -> None:
     """ln k against 1/k_BT per kind (all sites) and cloud, with the pooled intervals and the
     fitted lines; one panel per kind."""
@@ -445,11 +484,7 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
 
     fig = Figure(figsize=(12, 3.8), layout="constrained")
     axes = list(fig.subplots(1, len(KINDS) + 1))
-    conditions = list(
-        dict.fromkeys(
-            (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) for r in rates
-        )
-    )
+    conditions = list(dict.fromkeys(_row_cloud(r) for r in rates))
     for ax, kind in zip(axes, KINDS, strict=False):
         for s, ref in conditions:
             mine = [
@@ -457,7 +492,7 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
                 for r in rates
                 if r["kind"] == kind
                 and r["site_class"] == "all"
-                and (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) == (s, ref)
+                and _row_cloud(r) == (s, ref)
                 and r["n_events"] > 0
             ]
             if not mine:
@@ -477,26 +512,16 @@ def plot_arrhenius(rates: list[dict], fits: list[dict], path: Path, *, title: st
                 else f" (of {first['reference_temperature_K']:g} K)"
             )
             bar = ax.errorbar(x, k, yerr=err, fmt="o", ms=4, capsize=2, label=label)
-            fit = next(
-                (
-                    f
-                    for f in fits
-                    if f["kind"] == kind
-                    and f["site_class"] == "all"
-                    and f["per"] == "particle"
-                    and (repr(f["supersaturation"]), repr(f["reference_temperature_K"])) == (s, ref)
-                ),
-                None,
+            _fit_line(
+                ax,
+                fits,
+                x,
+                bar[0].get_color(),
+                (s, ref),
+                kind=kind,
+                site_class="all",
+                per="particle",
             )
-            if fit is not None and math.isfinite(fit["activation_eV"]):
-                xs = np.linspace(x.min(), x.max(), 20)
-                ax.plot(
-                    xs,
-                    fit["prefactor_per_ps"] * np.exp(-fit["activation_eV"] * xs),
-                    "-",
-                    color=bar[0].get_color(),
-                    lw=1,
-                )
         ax.set_xlabel("1 / k_B T [1/eV]")
         ax.set_title(f"{kind} (all sites)", fontsize=9)
         if ax.get_legend_handles_labels()[0]:
@@ -519,7 +544,7 @@ def _plot_per_site(ax, rates: list[dict], fits: list[dict], conditions) -> None:
                 for r in rates
                 if r["kind"] == "detach"
                 and r["site_class"] == name
-                and (repr(r["supersaturation"]), repr(r["reference_temperature_K"])) == (s, ref)
+                and _row_cloud(r) == (s, ref)
                 and r["n_events"] > 0
                 and math.isfinite(r["rate_per_site_per_ps"])
             ]
@@ -544,25 +569,8 @@ def _plot_per_site(ax, rates: list[dict], fits: list[dict], conditions) -> None:
                 color=f"C{number}",
                 label=f"{name}, S = {first['supersaturation']:g}",
             )
-            fit = next(
-                (
-                    f
-                    for f in fits
-                    if f["per"] == "site"
-                    and f["site_class"] == name
-                    and (repr(f["supersaturation"]), repr(f["reference_temperature_K"])) == (s, ref)
-                ),
-                None,
-            )
-            if fit is not None and math.isfinite(fit["activation_eV"]) and len(x) > 1:
-                xs = np.linspace(x.min(), x.max(), 20)
-                ax.plot(
-                    xs,
-                    fit["prefactor_per_ps"] * np.exp(-fit["activation_eV"] * xs),
-                    "-",
-                    color=bar[0].get_color(),
-                    lw=1,
-                )
+            if len(x) > 1:
+                _fit_line(ax, fits, x, bar[0].get_color(), (s, ref), site_class=name, per="site")
     ax.set_xlabel("1 / k_B T [1/eV]")
     ax.set_ylabel("detach rate per site [1/ps]")
     ax.set_title("detach per site of the class left", fontsize=9)

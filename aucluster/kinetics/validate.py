@@ -32,7 +32,7 @@ from aucluster.kinetics.model import (
     evolve,
     langevin_diffusion,
 )
-from aucluster.store import read_csv
+from aucluster.kinetics.rates import fixed_temperature, read_run
 
 #: The range σ is fitted in; a fit at either end means no σ describes the runs.
 STICKING_BOUNDS = (1e-4, 1e3)
@@ -90,30 +90,18 @@ class MDGroup:
         )
 
 
-def _temperature(program) -> float:
-    temps = {float(p[1]) for p in program} if isinstance(program, list) else {float(program)}
-    if len(temps) != 1:
-        raise ParameterError(f"a run's program {program!r} is not one temperature")
-    return temps.pop()
-
-
 def md_groups(runs: Sequence[Path]) -> list[MDGroup]:
     """Replicas grouped by temperature, S, pocket, friction and particle (sorted)."""
     from aucluster.analysis.clusters import DEFAULT_BOND_CUTOFF
 
     found: dict[tuple, list] = {}
     for run in runs:
-        try:
-            scenario = json.loads((run / "scenario.json").read_text())
-            frames = read_csv(run / "analysis" / "frames.csv")
-            events = read_csv(run / "analysis" / "events.csv")
-        except (OSError, ValueError) as exc:
-            raise ParameterError(f"{str(run)!r}: not a finished run ({exc})") from None
+        scenario, frames, events = read_run(run)
         md = scenario.get("md") or {}
         if not md.get("cloud") or not md.get("wall"):
             raise ParameterError(f"{str(run)!r}: no cloud model (md.cloud and md.wall)")
         key = (
-            _temperature(md.get("program")),
+            fixed_temperature(md.get("program"), str(run)),
             float(md["cloud"]["supersaturation"]),
             float(md["wall"]["radius"]),
             float(md.get("friction_per_fs", 0.002)),
