@@ -13,6 +13,7 @@ import numpy as np
 from ase import Atoms
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms
 from aucluster.structures.motif import SHELL_MOTIFS, Motif, label
 from aucluster.structures.series import MotifMember, build_member, motif_family
 
@@ -95,6 +96,7 @@ def check_max_atoms(max_atoms: int) -> int:
             f"max atoms = {max_atoms!r}: must be an integer ≥ {MIN_ATOMS} (the smallest "
             "complete motif)"
         )
+    check_atoms(max_atoms, f"max atoms = {max_atoms}")
     return int(max_atoms)
 
 

@@ -8,6 +8,7 @@ from ase import Atoms
 from scipy.spatial import cKDTree
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms
 from aucluster.structures.elements import check_element, resolve_lattice_constant
 from aucluster.structures.geometry import DEFAULT_VACUUM, in_vacuum_box
 from aucluster.structures.motif import Motif, Region, label
@@ -17,7 +18,7 @@ from aucluster.structures.polyhedra import (
     build_icosahedron,
     build_octahedron,
 )
-from aucluster.structures.series import icosahedron_size
+from aucluster.structures.sizes import icosahedron_size
 
 #: Default make-up of the cloud, by number of clusters: mostly monomers, and the three small
 #: magic clusters of the issue (13 icosahedron, 19 double icosahedron, 38 truncated octahedron).
@@ -42,6 +43,7 @@ def build_small_cluster(n_atoms: int, *, element: str = "Au", a0: float | None =
     if int(n_atoms) != n_atoms or n_atoms < 1:
         raise ParameterError(f"cluster size {n_atoms!r}: must be an integer ≥ 1")
     n_atoms = int(n_atoms)
+    check_atoms(n_atoms, f"a cluster of {n_atoms} atoms")
     a0 = resolve_lattice_constant(element, a0)
     if n_atoms == 19:
         atoms = build_double_icosahedron(element=element, a0=a0)
@@ -158,6 +160,10 @@ def build_core_cloud(
     rng = np.random.default_rng(seed)
     shell_nm3 = 4.0 / 3.0 * np.pi * (outer_radius**3 - inner_radius**3) / 1000.0
     target = density_per_nm3 * shell_nm3
+    check_atoms(
+        target + len(core_pos),
+        f"a cloud of {density_per_nm3:g} nm⁻³ between {inner_radius:g} and {outer_radius:g} Å",
+    )
     drawn: list[int] = []
     while sum(drawn) < target:
         drawn.append(int(rng.choice(sizes, p=weights / weights.sum())))
@@ -275,6 +281,10 @@ def build_core_satellites(
     if int(n_satellites) != n_satellites or n_satellites < 1:
         raise ParameterError(f"n_satellites = {n_satellites!r}: must be an integer ≥ 1")
     n_satellites = int(n_satellites)
+    check_atoms(
+        len(core) + n_satellites * len(satellite),
+        f"{n_satellites} satellites of {len(satellite)} atoms",
+    )
     gaps = np.broadcast_to(np.asarray(gap, dtype=float), (n_satellites,)).copy()
     if (gaps < 0).any() or not np.isfinite(gaps).all():
         raise ParameterError(f"gap {gap!r} Å: must be ≥ 0 (0 = bonding contact)")

@@ -12,6 +12,7 @@ from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import pdist
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_box
 
 #: Default empty space [Å] between the cluster and each face of its box.
 DEFAULT_VACUUM = 10.0
@@ -31,6 +32,7 @@ def in_vacuum_box(atoms: Atoms, vacuum: float = DEFAULT_VACUUM) -> Atoms:
     """
     if not vacuum > 0:
         raise ParameterError(f"vacuum {vacuum!r} Å: must be positive (asap3 needs a non-zero box)")
+    check_box(2.0 * vacuum, f"vacuum {vacuum:g} Å")
     out = atoms.copy()
     out.pbc = False
     if len(out) == 0:

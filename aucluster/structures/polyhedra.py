@@ -12,9 +12,16 @@ from ase.cluster import Decahedron, Icosahedron, Octahedron
 from ase.lattice.cubic import FaceCenteredCubic
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms
 from aucluster.structures.elements import resolve_lattice_constant
 from aucluster.structures.geometry import DEFAULT_VACUUM, in_vacuum_box
 from aucluster.structures.motif import Motif, label
+from aucluster.structures.sizes import (
+    decahedron_size,
+    fcc_sphere_size,
+    icosahedron_size,
+    octahedron_size,
+)
 
 
 def _positive_int(name: str, value: int, minimum: int = 1) -> int:
@@ -39,6 +46,7 @@ def build_icosahedron(
     1/sin(2π/5) ≈ 1.0515 (the Mackay strain).
     """
     n_shells = _positive_int("n_shells", n_shells)
+    check_atoms(icosahedron_size(n_shells), f"an icosahedron of {n_shells} shells")
     a0 = resolve_lattice_constant(element, a0)
     atoms = Icosahedron(element, n_shells, latticeconstant=a0)
     return _finish(atoms, element, vacuum, Motif.ICOSAHEDRON, n_shells=n_shells, a0=a0)
@@ -70,6 +78,9 @@ def build_decahedron(
     r = _positive_int("r", r, 0)
     if r >= p:
         raise ParameterError(f"r = {r}: the Marks re-entrance must be shallower than p = {p}")
+    what = f"a decahedron of (p, q, r) = ({p}, {q}, {r})"
+    check_atoms((5 * p**3 + p) / 6, what)  # the q = 1, r = 0 member: a lower bound, in O(1)
+    check_atoms(decahedron_size(p, q, r), what)
     a0 = resolve_lattice_constant(element, a0)
     atoms = Decahedron(element, p, q, r, latticeconstant=a0)
     motif = Motif.INO_DECAHEDRON if r == 0 else Motif.MARKS_DECAHEDRON
@@ -95,6 +106,7 @@ def build_octahedron(
         raise ParameterError(
             f"cutoff = {cutoff}: at most (length − 1)/2 = {(length - 1) // 2} for length {length}"
         )
+    check_atoms(octahedron_size(length, cutoff), f"an octahedron of length {length}")
     a0 = resolve_lattice_constant(element, a0)
     atoms = Octahedron(element, length, cutoff, latticeconstant=a0)
     if cutoff == 0:
@@ -111,6 +123,7 @@ def build_cuboctahedron(
 ) -> Atoms:
     """Cuboctahedron with `n_shells` shells: the same sizes as Mackay icosahedra (1, 13, 55...)."""
     n_shells = _positive_int("n_shells", n_shells)
+    check_atoms(icosahedron_size(n_shells), f"a cuboctahedron of {n_shells} shells")
     atoms = build_octahedron(2 * n_shells - 1, n_shells - 1, element=element, a0=a0, vacuum=vacuum)
     label(atoms, Motif.CUBOCTAHEDRON, n_shells=n_shells)
     return atoms
@@ -153,6 +166,7 @@ def build_fcc_sphere(
     if not radius >= 0:
         raise ParameterError(f"radius {radius!r} Å: must be ≥ 0")
     a0 = resolve_lattice_constant(element, a0)
+    check_atoms(fcc_sphere_size(radius, a0), f"an fcc sphere of radius {radius:g} Å")
     atoms = fcc_sites_in_sphere(radius, a0, element)
     return _finish(atoms, element, vacuum, Motif.FCC_SPHERE, radius=float(radius), a0=a0)
 

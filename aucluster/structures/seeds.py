@@ -7,6 +7,7 @@ from ase.constraints import FixAtoms
 from ase.optimize import FIRE
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms, check_memory
 from aucluster.structures.elements import resolve_lattice_constant
 from aucluster.structures.geometry import DEFAULT_VACUUM, in_vacuum_box
 from aucluster.structures.motif import Motif, Region, label
@@ -17,6 +18,7 @@ from aucluster.structures.packing import (
     random_sequential_addition,
 )
 from aucluster.structures.polyhedra import fcc_sites_in_sphere
+from aucluster.structures.sizes import fcc_sphere_size
 
 #: Default closest approach across a grain boundary, as a fraction of the nearest-neighbour
 #: distance d: atoms of two grains nearer than 0.8·d are counted as one site and one is removed.
@@ -65,6 +67,15 @@ def build_polycrystal(
         raise ParameterError(
             f"radius = {radius} Å: a polycrystal needs at least one lattice constant ({a0} Å)"
         )
+    n_atoms = fcc_sphere_size(radius, a0)
+    check_atoms(n_atoms, f"a polycrystal of radius {radius:g} Å")
+    if n_grains > n_atoms:
+        raise ParameterError(
+            f"n_grains = {n_grains}: more grains than the ≈ {n_atoms:.0f} atoms of a "
+            f"{radius:g} Å sphere"
+        )
+    # each grain's sites are assigned to the nearest centre: an (atoms × grains × 3) array
+    check_memory(24.0 * n_atoms * n_grains, f"{n_grains} grains in a {radius:g} Å sphere")
     rng = np.random.default_rng(seed)
     centres = random_sequential_addition(
         int(n_grains),
@@ -125,6 +136,10 @@ def build_core_shell(
     shell_density = _check_positive("shell_density", shell_density)
     _check_positive("fmax", fmax)
     a0 = resolve_lattice_constant(element, a0)
+    check_atoms(
+        fcc_sphere_size(core_radius + shell_thickness, a0) * max(1.0, shell_density),
+        f"a core-shell particle of radius {core_radius + shell_thickness:g} Å",
+    )
     rng = np.random.default_rng(seed)
     core = fcc_sites_in_sphere(core_radius, a0, element).positions
     outer = core_radius + shell_thickness

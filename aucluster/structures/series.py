@@ -24,6 +24,7 @@ from enum import StrEnum
 from ase import Atoms
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms
 from aucluster.structures.geometry import DEFAULT_VACUUM
 from aucluster.structures.motif import SHELL_MOTIFS, Motif
 from aucluster.structures.polyhedra import (
@@ -32,44 +33,7 @@ from aucluster.structures.polyhedra import (
     build_icosahedron,
     build_octahedron,
 )
-
-
-def icosahedron_size(n_shells: int) -> int:
-    """Atoms in a Mackay icosahedron (or cuboctahedron) of `n_shells` shells.
-
-    N = (10k³ − 15k² + 11k − 3)/3 with k = n_shells (Mackay, Acta Cryst. 15, 916 (1962)).
-    """
-    k = n_shells
-    return (10 * k**3 - 15 * k**2 + 11 * k - 3) // 3
-
-
-def octahedron_size(length: int, cutoff: int = 0) -> int:
-    """Atoms in an fcc octahedron of `length` atoms per edge with `cutoff` layers cut off each
-    of its six corners: N = (2L³ + L)/3 − 6·Σ_{j=1..c} j² = (2L³ + L)/3 − c(c+1)(2c+1).
-
-    Each cut corner is a square pyramid of c layers holding 1 + 4 + … + c² atoms.
-    """
-    L, c = length, cutoff
-    return (2 * L**3 + L) // 3 - c * (c + 1) * (2 * c + 1)
-
-
-def decahedron_size(p: int, q: int, r: int = 0) -> int:
-    """Atoms in a decahedron with ASE's (p, q, r) parameters.
-
-    Count rows of atoms parallel to the five-fold axis. The axis holds h = p + q + 2r − 1
-    atoms; the n-th ring around it (n = 1 … p + 2r − 1) has, in each of the five tetrahedral
-    segments, c(n) rows of h − n atoms, where without re-entrance c(n) = n and a Marks
-    re-entrance drops the rows more than s = p + r − 1 steps from either twin plane:
-    c(n) = min(n − 1, s) − max(0, n − s) + 1. So N = h + 5·Σ_n c(n)·(h − n), which reduces to
-    (5p³ + p)/6 for the regular decahedron (q = 1, r = 0; Martin, Phys. Rep. 273, 199 (1996)).
-    """
-    h = p + q + 2 * r - 1
-    s = p + r - 1
-    total = h
-    for n in range(1, p + 2 * r):
-        rows = min(n - 1, s) - max(0, n - s) + 1
-        total += 5 * rows * (h - n)
-    return total
+from aucluster.structures.sizes import decahedron_size, icosahedron_size, octahedron_size
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,6 +118,7 @@ def motif_family(motif: Motif | str, max_atoms: int) -> list[MotifMember]:
     motif = _check_shell_motif(motif)
     if int(max_atoms) != max_atoms or max_atoms < 1:
         raise ParameterError(f"max_atoms = {max_atoms!r}: must be an integer ≥ 1")
+    check_atoms(max_atoms, f"max_atoms = {max_atoms}")
     return sorted(_family(motif, int(max_atoms)), key=lambda m: (m.n_atoms, m.parameters))
 
 
@@ -169,6 +134,7 @@ def nearest_member(
     `n_atoms`; ties go to the smaller cluster."""
     if int(n_atoms) != n_atoms or n_atoms < 1:
         raise ParameterError(f"n_atoms = {n_atoms!r}: must be an integer ≥ 1")
+    check_atoms(n_atoms, f"n_atoms = {n_atoms}")
     select = magic_series if Within(within) is Within.SERIES else motif_family
     # search far enough past n_atoms that the next member up is included
     limit = 2 * int(n_atoms) + 100

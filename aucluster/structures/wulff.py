@@ -19,6 +19,7 @@ from ase.build import bulk, fcc100, fcc110, fcc111
 from ase.cluster import wulff_construction
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_atoms
 from aucluster.structures.elements import check_element, resolve_lattice_constant
 from aucluster.structures.geometry import DEFAULT_VACUUM, in_vacuum_box
 from aucluster.structures.motif import Motif, label
@@ -77,6 +78,7 @@ def build_wulff(
     """
     if int(n_atoms) != n_atoms or n_atoms < 1:
         raise ParameterError(f"n_atoms = {n_atoms!r}: must be an integer ≥ 1")
+    check_atoms(n_atoms, f"n_atoms = {n_atoms}")
     a0 = resolve_lattice_constant(element, a0)
     energies = (
         dict(surface_energies)
