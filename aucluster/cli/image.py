@@ -29,6 +29,7 @@ from aucluster.imaging import (
     write_png,
     write_tiff,
 )
+from aucluster.imaging.adf import check_frame_memory
 from aucluster.imaging.settings import EXPERIMENT_DOSE_RATE, EXPERIMENT_FRAME_TIME_S
 from aucluster.store import atomic_output, write_provenance
 from aucluster.store.files import check_writable, read_frames, refuse_existing
@@ -299,9 +300,13 @@ def image(
         in_plane_deg=in_plane,
     )
     snapshots = read_frames(input_file, index)
-    if output.suffix.lower() in (".png",):
-        snapshots = snapshots[:snapshots_per_frame]
+    if output.suffix.lower() == ".png" and len(snapshots) > snapshots_per_frame:
+        raise ParameterError(
+            f"output {str(output)!r}: a PNG holds one frame, and --index {index!r} selects "
+            f"{len(snapshots)} snapshots (choose one with --index, or write .tif, .gif or .mp4)"
+        )
     n_frames = len(snapshots) // max(snapshots_per_frame, 1)
+    check_frame_memory(settings)  # before the progress bar: a refusal is one line
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndersampledWarning)
         with click.progressbar(length=n_frames, label="imaging", show_pos=True) as bar:

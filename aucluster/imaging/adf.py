@@ -38,6 +38,7 @@ from aucluster.imaging.settings import (
     ImagingSettings,
     ProbeSettings,
 )
+from aucluster.limits import check_memory
 
 #: Finest-grid spacing bound [Å] (DESIGN: deposit on a grid ≤ 0.1 Å).
 MAX_GRID_SPACING = 0.1
@@ -89,12 +90,41 @@ def frame_positions(atoms: Atoms, settings: ImagingSettings, centre=None) -> np.
     return xy - np.asarray(centre)[:2] + np.array([width / 2.0, height / 2.0])
 
 
+#: Bytes per cell of the fine grid while a frame is made: the cloud-in-cell grid (8), its
+#: half-spectrum (16), the cached transfer (8) and the convolved image (8), rounded up.
+FINE_GRID_BYTES_PER_CELL = 48
+
+
+def subdivision(settings: ImagingSettings) -> int:
+    """Fine-grid cells per pixel along each axis (`fine_image`: fine spacing ≤ 0.1 Å)."""
+    return max(1, math.ceil(settings.scan.pixel_size_A / MAX_GRID_SPACING - 1e-9))
+
+
+def frame_memory_bytes(settings: ImagingSettings) -> float:
+    """Memory [bytes] one frame needs on its fine grid, estimated before allocating it: the
+    grid is (pixels × subdivision)², so it grows with the frame size and the pixel size."""
+    m = subdivision(settings)
+    ny, nx = settings.scan.shape_px
+    return float(ny) * m * float(nx) * m * FINE_GRID_BYTES_PER_CELL
+
+
+def check_frame_memory(settings: ImagingSettings) -> None:
+    """Refuse, before allocating, a frame whose fine grid would exceed the memory limit."""
+    ny, nx = settings.scan.shape_px
+    check_memory(
+        frame_memory_bytes(settings),
+        f"a {ny} × {nx} px frame at {settings.scan.pixel_size_A:g} Å per pixel (a fine grid "
+        f"of {subdivision(settings)}² cells per pixel)",
+    )
+
+
 def fine_image(
     xy: np.ndarray, sigma: np.ndarray, settings: ImagingSettings
 ) -> tuple[np.ndarray, int]:
     """Noise-free I − b on the fine grid (ny·m, nx·m) and the subdivision m (pixel / m ≤ 0.1 Å)."""
     scan = settings.scan
-    m = max(1, math.ceil(scan.pixel_size_A / MAX_GRID_SPACING - 1e-9))
+    check_frame_memory(settings)
+    m = subdivision(settings)
     h = scan.pixel_size_A / m
     shape = (scan.shape_px[0] * m, scan.shape_px[1] * m)
     u = xy[:, 0] / h
@@ -165,6 +195,11 @@ def simulate_adf(
     height, width = s.scan.field_of_view
     inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
     n_outside = int((~inside).sum())
+    if n_outside and n_outside == len(atoms):
+        raise ParameterError(
+            f"all {len(atoms)} atoms lie outside the {width:.1f} × {height:.1f} Å field of "
+            "view: nothing to image (enlarge the frame or centre it)"
+        )
     if n_outside and outside is Outside.ERROR:
         extent = np.ptp(atoms.positions[:, :2], axis=0)
         raise ParameterError(

@@ -23,10 +23,11 @@ from scipy.spatial.transform import Rotation
 
 from aucluster.errors import ParameterError
 from aucluster.imaging.acquisition import acquire
-from aucluster.imaging.adf import Outside, simulate_adf
+from aucluster.imaging.adf import Outside, check_frame_memory, simulate_adf
 from aucluster.imaging.image import Image, stack
 from aucluster.imaging.orientation import oriented
 from aucluster.imaging.settings import EXPERIMENT_FRAME_TIME_S, ImagingSettings
+from aucluster.limits import check_memory
 
 #: The simulated movie's time axis, in its metadata and its TIFF's ImageJ Info.
 MD_TIME_AXIS = (
@@ -69,6 +70,10 @@ def simulate_movie(
     n_frames = len(snapshots) // k
     if n_frames == 0:
         raise ParameterError(f"{len(snapshots)} snapshot(s): fewer than one frame of {k}")
+    check_frame_memory(s)
+    ny, nx = s.scan.shape_px
+    # the stack, and its noisy copy: float64 frames
+    check_memory(16.0 * n_frames * ny * nx, f"{n_frames} frames of {ny} × {nx} px")
     base = Rotation.identity() if rotation is None else rotation
     axis = np.asarray(rotation_axis, dtype=float)
     if axis.shape != (3,) or np.linalg.norm(axis) == 0:

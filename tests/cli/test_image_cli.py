@@ -76,8 +76,13 @@ def test_noise_free_npy_sums_to_the_cross_sections(tmp_path, trajectory):
 
 
 def test_png_and_gif(tmp_path, trajectory):
-    assert run("image", trajectory, "-o", tmp_path / "f.png", "--size", 64).exit_code == 0
-    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    png = tmp_path / "f.png"
+    refused = run("image", trajectory, "-o", png, "--size", 64)  # every frame: PNG holds one
+    assert refused.exit_code == 2
+    assert "a PNG holds one frame" in refused.output
+    assert not png.exists()
+    assert run("image", trajectory, "-o", png, "--size", 64, "--index", "0").exit_code == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
     assert run("image", trajectory, "-o", tmp_path / "m.gif", "--size", 64).exit_code == 0
     assert (tmp_path / "m.gif").read_bytes()[:3] == b"GIF"
 
