@@ -23,7 +23,7 @@ from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.md.rundir import read_run_json
 from aucluster.md.settings import Ensemble, settings_from_dict
 from aucluster.potentials import Potential, WallParameters
-from aucluster.store.files import read_frames
+from aucluster.store.files import check_output_dir, read_frames
 from aucluster.structures import in_vacuum_box
 from aucluster.structures.geometry import lacks_box
 from aucluster.thermo.homologous import check_below_melting, program_extremes
@@ -250,6 +250,7 @@ def md(
         return
     if input_file is None or out_dir is None:
         raise ParameterError("give INPUT and -o DIR (or --resume DIR)")
+    check_output_dir(out_dir)
     settings = _settings(config, opts)
     if settings.total_steps < 1:
         raise ParameterError(

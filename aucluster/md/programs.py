@@ -8,6 +8,10 @@ import numpy as np
 
 from aucluster.errors import ParameterError
 
+#: Highest target temperature [K]: Au boils at 3129 K; far beyond it there is no condensed
+#: metal for EMT to describe, and a bath at 10⁹ K only blows the run up.
+MAX_TEMPERATURE_K = 5000.0
+
 
 @dataclass(frozen=True, kw_only=True)
 class TemperatureProgram:
@@ -32,6 +36,11 @@ class TemperatureProgram:
         if any(not (temp >= 0 and np.isfinite(temp)) for _, temp in pts):
             raise ParameterError(
                 f"temperature program {[temp for _, temp in pts]} K: temperatures must be ≥ 0"
+            )
+        if any(temp > MAX_TEMPERATURE_K for _, temp in pts):
+            raise ParameterError(
+                f"temperature program {[temp for _, temp in pts]} K: temperatures must be "
+                f"≤ {MAX_TEMPERATURE_K:g} K (Au boils at 3129 K)"
             )
 
     def temperature_at(self, time_ps: float) -> float:

@@ -14,6 +14,7 @@ and recomputed identically.
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,21 @@ def load_checkpoint(directory: Path) -> dict[str, Any]:
     path = directory / CHECKPOINT
     if not path.is_file():
         raise ParameterError(f"{str(directory)!r} has no {CHECKPOINT}: nothing to resume from")
-    with np.load(path) as data:
-        return {
-            "positions": data["positions"],
-            "momenta": data["momenta"],
-            "step": int(data["step"]),
-            "n_frames": int(data["n_frames"]),
-            "rng_state": json.loads(str(data["rng_state"])),
-        }
+    try:
+        # our own handle: np.load leaves its file open when a damaged .npz fails to parse
+        with open(path, "rb") as handle, np.load(handle) as data:
+            return {
+                "positions": data["positions"],
+                "momenta": data["momenta"],
+                "step": int(data["step"]),
+                "n_frames": int(data["n_frames"]),
+                "rng_state": json.loads(str(data["rng_state"])),
+            }
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        # written atomically, so damage is from outside (a disk, a copy): say so, touch nothing
+        raise ParameterError(
+            f"{str(path)!r} is damaged ({type(exc).__name__}: {exc}): the run cannot be resumed"
+        ) from None
 
 
 def truncate_outputs(directory: Path, n_frames: int) -> None:
@@ -85,13 +93,20 @@ def truncate_outputs(directory: Path, n_frames: int) -> None:
     traj_path = directory / TRAJECTORY
     frames: list[Atoms] = []
     if traj_path.exists():
-        with Trajectory(traj_path, "r") as reader:
-            if len(reader) < n_frames:
-                raise ParameterError(
-                    f"{str(traj_path)!r} holds {len(reader)} frames, the checkpoint counts "
-                    f"{n_frames}: the run directory is damaged"
-                )
-            frames = [reader[i] for i in range(n_frames)]
+        try:
+            with Trajectory(traj_path, "r") as reader:
+                n_stored = len(reader)
+                frames = [reader[i] for i in range(min(n_frames, n_stored))]
+        except Exception as exc:  # ulm raises several types for a damaged file
+            raise ParameterError(
+                f"{str(traj_path)!r} is damaged ({type(exc).__name__}: {exc}): the run cannot "
+                "be resumed"
+            ) from None
+        if n_stored < n_frames:
+            raise ParameterError(
+                f"{str(traj_path)!r} holds {n_stored} frames, the checkpoint counts "
+                f"{n_frames}: the run directory is damaged"
+            )
     with atomic_output(traj_path) as tmp, Trajectory(tmp, "w") as writer:
         for frame in frames:
             writer.write(frame)

@@ -21,6 +21,7 @@ from ase.io.trajectory import TrajectoryWriter
 from ase.md.velocitydistribution import Stationary, ZeroRotation
 
 from aucluster.errors import ParameterError
+from aucluster.limits import check_box
 from aucluster.md import rundir
 from aucluster.md.cloud import seed_cloud
 from aucluster.md.settings import Ensemble, MDSettings, settings_from_dict
@@ -33,7 +34,15 @@ Observer = tuple[Callable[[Atoms, int], None], int]
 
 
 class MDInstabilityError(ParameterError):
-    """Forces became non-finite or exceeded the settings' limit at a named step."""
+    """Forces became non-finite or exceeded the settings' limit, or atoms were about to move
+    too far in one step, at a named step."""
+
+
+#: The largest distance [Å] an atom may move in one step before the run is stopped as blown
+#: up: a sixth of Au's nearest-neighbour distance (2.88 Å). Normal Au MD moves ~0.01 Å per
+#: 5 fs step (thermal speed √(kT/m) ≈ 1.1e-3 Å/fs at 300 K); a runaway step, left to
+#: asap3, ends in a C++ abort (std::bad_alloc) that no Python code can catch.
+MAX_STEP_DISPLACEMENT_A = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +86,9 @@ def _check_atoms(atoms: Atoms) -> None:
             "asap3 needs a box: put the cluster in a vacuum box (aucluster.structures."
             "in_vacuum_box), pbc False"
         )
+    lengths = atoms.cell.lengths()
+    if not atoms.pbc.all():
+        check_box(float(lengths[~atoms.pbc].max()), "the structure's box")
 
 
 def _velocity_seed(seed: int) -> np.random.SeedSequence:
@@ -175,6 +187,7 @@ class _Run:
         s = self.settings
         self.step += 1
         self._check_forces(self.step)
+        self._check_next_step(self.step)
         if s.ensemble is Ensemble.LANGEVIN and not s.program.is_constant:
             self.dyn.set_temperature(temperature_K=s.program.temperature_at(s.time_ps(self.step)))
         for fn, interval in self.observers:
@@ -248,6 +261,23 @@ class _Run:
                 self.fresh_engine()
             self._traj = self._log = self._log_file = None
 
+    def _check_next_step(self, step: int) -> None:
+        """Stop before a step that would move an atom more than `MAX_STEP_DISPLACEMENT_A`:
+        the Verlet move is v·dt + F/(2m)·dt² (the Langevin kick adds √(2γkT/m·dt)·dt, far
+        smaller at any sane friction), bounded here from the largest |v| and |F|/m."""
+        atoms = self.atoms
+        dt = self.settings.timestep_fs * units.fs
+        masses = atoms.get_masses()
+        speed = np.linalg.norm(atoms.get_momenta(), axis=1) / masses
+        accel = np.linalg.norm(atoms.get_forces(), axis=1) / masses
+        move = float((speed * dt + 0.5 * accel * dt * dt).max())
+        if not move <= MAX_STEP_DISPLACEMENT_A:
+            raise MDInstabilityError(
+                f"the run blew up at step {step}: an atom would move up to {move:.3g} Å in the "
+                f"next step (> {MAX_STEP_DISPLACEMENT_A} Å); the timestep is too long or the "
+                "temperature too high"
+            )
+
     def _check_forces(self, step: int) -> None:
         limit = self.settings.max_force_eV_per_A
         # cheap screen every step: no component above limit/√3 means no |F| above limit
@@ -278,19 +308,8 @@ def run_md(
             f"run directory {str(directory)!r} already exists and is not empty "
             "(resume it with resume_md / --resume, or choose another)"
         )
-    _check_atoms(atoms)
-    cloud_record = None
-    if settings.cloud is not None:
-        atoms, cloud_record = _seeded(atoms, settings)
-    work = atoms.copy()
-    work.constraints = []
-    run = _Run(work, settings, directory, observers)
-    initial_momenta(work, settings)
-    run.fresh_engine()
-    run._check_forces(0)  # before creating anything: bad structures leave no directory
+    run, initial, cloud_record = _prepare(atoms, settings, directory, observers)
     directory.mkdir(parents=True, exist_ok=True)
-    initial = atoms.copy()
-    initial.calc = None
     write(directory / rundir.INITIAL, initial, format="extxyz")
     with open(directory / rundir.LOG, "w", newline="") as handle:
         handle.write(",".join(rundir.LOG_COLUMNS) + "\n")
@@ -298,7 +317,7 @@ def run_md(
     meta = {
         "status": "running",
         "settings": settings_dict,
-        "n_atoms": len(work),
+        "n_atoms": len(run.atoms),
         "degrees_of_freedom": run.n_dof,
         "provenance": provenance_record(settings=settings_dict, seed=settings.seed),
     }
@@ -308,12 +327,31 @@ def run_md(
 
 
 def check_start(atoms: Atoms, settings: MDSettings) -> None:
-    """Raise the `ParameterError` `run_md(atoms, settings)` would raise on its start geometry
-    (the cloud's pocket: too small for the particle, no monomer to seed, too dense), without
-    running anything, so a study can refuse a member before any other has run."""
+    """Raise the `ParameterError` `run_md(atoms, settings)` would raise at its start (the
+    structure, the cloud's pocket, forces and the first step), without writing or
+    running anything, so a study or a scenario can refuse before it writes a file."""
+    _prepare(atoms, settings, Path(), ())
+
+
+def _prepare(
+    atoms: Atoms, settings: MDSettings, directory: Path, observers: Sequence[Observer]
+) -> tuple["_Run", Atoms, dict | None]:
+    """Every check of the start (nothing is written): the run ready to step, the initial
+    structure to record (the cloud seeded), and the cloud's record."""
     _check_atoms(atoms)
+    cloud_record = None
     if settings.cloud is not None:
-        _seeded(atoms, settings)
+        atoms, cloud_record = _seeded(atoms, settings)
+    work = atoms.copy()
+    work.constraints = []
+    run = _Run(work, settings, directory, observers)
+    initial_momenta(work, settings)
+    run.fresh_engine()
+    run._check_forces(0)
+    run._check_next_step(0)
+    initial = atoms.copy()
+    initial.calc = None
+    return run, initial, cloud_record
 
 
 def _seeded(atoms: Atoms, settings: MDSettings) -> tuple[Atoms, dict]:
@@ -363,6 +401,10 @@ def _advance_and_finish(run: _Run, meta: dict) -> MDResult:
     write_json(path, meta)
     try:
         run.advance()
+    except KeyboardInterrupt:
+        meta["status"] = f"interrupted at step {run.step} (continue with --resume)"
+        write_json(path, meta)
+        raise
     except Exception as exc:
         meta["status"] = f"failed at step {run.step}: {exc}"
         write_json(path, meta)

@@ -24,6 +24,10 @@ class Ensemble(StrEnum):
 #: The longest timestep [fs] the cloud model is run with: NVE drifts 3e-7 eV/atom/ps at 2 fs
 #: and 1.2e-5 at 5 fs (tests/potentials/test_correction.py; the bound is 1e-5).
 CLOUD_MAX_TIMESTEP_FS = 2.0
+#: Longest timestep [fs]: Au's highest phonon frequency is ~4.6 THz (LA at X; Lynn, Smith and
+#: Nicklow, Phys. Rev. B 8, 3493 (1973)), a period of ~220 fs; beyond ~20 fs a step is no
+#: longer a small fraction of it and Verlet integration degrades, then diverges.
+MAX_TIMESTEP_FS = 20.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +91,11 @@ class MDSettings:
         object.__setattr__(self, "potential", Potential(self.potential))
         if not (self.timestep_fs > 0 and math.isfinite(self.timestep_fs)):
             raise ParameterError(f"timestep {self.timestep_fs!r} fs: must be positive")
+        if self.timestep_fs > MAX_TIMESTEP_FS:
+            raise ParameterError(
+                f"timestep {self.timestep_fs:g} fs: at most {MAX_TIMESTEP_FS:g} fs (Au's "
+                "fastest vibration takes ~220 fs; 5 fs is the usual step)"
+            )
         if isinstance(self.seed, bool) or int(self.seed) != self.seed or self.seed < 0:
             raise ParameterError(f"seed = {self.seed!r}: must be an integer ≥ 0 (a NumPy seed)")
         if (self.n_steps is None) == (self.duration_ps is None):
@@ -95,7 +104,7 @@ class MDSettings:
             raise ParameterError(f"n_steps = {self.n_steps!r}: must be an integer ≥ 0")
         if self.duration_ps is not None and not self.duration_ps >= 0:
             raise ParameterError(f"duration {self.duration_ps!r} ps: must be ≥ 0")
-        if not self.friction_per_fs > 0:
+        if not (self.friction_per_fs > 0 and math.isfinite(self.friction_per_fs)):
             raise ParameterError(f"friction {self.friction_per_fs!r} 1/fs: must be positive")
         for name in ("sample_interval", "checkpoint_interval"):
             value = getattr(self, name)
@@ -192,5 +201,5 @@ def load_settings(path: str | Path, **overrides: Any) -> MDSettings:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"cannot read settings {str(path)!r}: {exc}") from None
-    settings = settings_from_dict(data)
+    settings = settings_from_dict(data, table=Path(path).name)
     return replace(settings, **overrides) if overrides else settings

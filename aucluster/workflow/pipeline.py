@@ -10,6 +10,7 @@ included, as a run never interrupted. A directory holding another scenario is re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aucluster.md.runner import check_start
 from aucluster.store.files import make_output_dir
 from aucluster.store.provenance import provenance_record
 from aucluster.workflow import rundir as rd
@@ -39,8 +40,11 @@ def run_scenario(
     say = log or (lambda _msg: None)
     initial = None
     if scenario.structure is not None and not (Path(out_dir) / rd.INITIAL).exists():
-        # build first: a structure that cannot be built (a cloud too dense) leaves no directory
+        # build and check the MD's start first: a structure that cannot be built (a cloud
+        # too dense) or run (its pocket inside the particle, overlapping atoms) leaves nothing
         initial = scenario.structure.build(scenario.seed)
+        if scenario.md is not None:
+            check_start(initial, scenario.md)
     out = make_output_dir(out_dir)
     rd.claim_directory(scenario.to_dict(), out)
     record = provenance_record(settings=scenario.to_dict(), seed=scenario.seed)

@@ -69,7 +69,14 @@ def claim_directory(scenario: dict[str, Any], out: Path) -> None:
     already holds a run of the same scenario; anything else is refused."""
     stored = out / SCENARIO_JSON
     if stored.exists():
-        if json.loads(stored.read_text()) != scenario:
+        try:
+            previous = json.loads(stored.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ParameterError(
+                f"{str(stored)!r} is damaged ({exc}): the run in {str(out)!r} cannot be "
+                "continued; choose another directory"
+            ) from None
+        if previous != scenario:
             raise ParameterError(
                 f"{str(out)!r} holds a run of a different scenario (or size or seed); "
                 "choose another directory"

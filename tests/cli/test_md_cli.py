@@ -149,3 +149,31 @@ def test_md_help_has_units():
     result = invoke("md", "--help")
     for unit in ("[K]", "[fs]", "[ps]", "[1/fs]", "[eV]", "[Å]", "[eV/Å²]"):
         assert unit in result.output
+
+
+def test_a_run_that_blows_up_stops_with_one_error_line_and_a_loadable_checkpoint(tmp_path):
+    """At the edge of the accepted ranges (5000 K, 20 fs) atoms of a 13-atom cluster start to
+    move more than 0.5 Å per step: the run stops there with an Error line naming the step
+    (before asap3 could abort), run.json says "failed at step N", and the last checkpoint,
+    taken before N, still loads."""
+    from aucluster.md import rundir
+
+    structure = tmp_path / "ico13.extxyz"
+    write(structure, build_icosahedron(2))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        main,
+        ["md", str(structure), "-o", str(out), "--temperature-K", "5000", "--above-melting",
+         "--timestep-fs", "20", "--duration-ps", "20", "--checkpoint-interval", "100"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: the run blew up at step "), last
+    assert "Traceback" not in result.output
+    step = int(last.split("at step ")[1].split(":")[0])
+    assert 0 < step < 1000  # 1000 steps asked for
+    status = json.loads((out / "run.json").read_text())["status"]
+    assert status.startswith(f"failed at step {step}: the run blew up"), status
+    checkpoint = rundir.load_checkpoint(out)
+    assert step - 100 <= checkpoint["step"] < step  # the last one before the blow-up
+    assert checkpoint["positions"].shape == (13, 3)
