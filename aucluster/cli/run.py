@@ -8,7 +8,8 @@ import click
 
 from aucluster.cli.options import MDProgress, scheduler_option, workers_option
 from aucluster.errors import ParameterError
-from aucluster.workflow import load_scenario, run_ensemble, run_scenario
+from aucluster.parallel import check_workers
+from aucluster.workflow import ScenarioKind, load_scenario, run_ensemble, run_scenario
 from aucluster.workflow.claims import is_study_file, load_study, members, run_study
 from aucluster.workflow.ensemble import parse_sweep
 
@@ -53,6 +54,7 @@ def run(
     A study file (kind = "study", e.g. workflows/claims.toml) runs every arm × temperature ×
     replica as its own run directory (Dask tasks, each resumable) and writes claims.csv,
     claims.png and claims.md (docs/claims.md)."""
+    check_workers(workers)
     if is_study_file(scenario_file):
         _run_study(scenario_file, out_dir, smoke, replicas, sweep, workers, scheduler)
         return
@@ -73,6 +75,11 @@ def run(
             )
         click.echo(f"ensemble summary → {path}")
         return
+    if scheduler is not None and scenario.kind is ScenarioKind.MD:
+        raise ParameterError(
+            f"--scheduler {scheduler}: a single MD run is one process here; the scheduler "
+            "takes ensembles (--replicas, --sweep), studies and stability scenarios"
+        )
     observers = []
     progress = None
     if scenario.md is not None:

@@ -22,7 +22,7 @@ from ase import Atoms
 from ase.calculators.singlepoint import SinglePointCalculator
 
 from aucluster.errors import ParameterError
-from aucluster.parallel import map_unordered
+from aucluster.parallel import check_workers, map_unordered
 from aucluster.potentials import Potential
 from aucluster.stability.bulk import BulkReference, bulk_reference
 from aucluster.stability.candidates import Candidate, candidates, check_max_atoms, parse_motifs
@@ -93,6 +93,11 @@ def check_database(name: str | os.PathLike) -> str:
         with _connect(name) as db:
             metadata = db.metadata
             count = db.count()
+    except ImportError as exc:  # ASE's PostgreSQL backend lives in another package
+        raise ParameterError(
+            f"database {name!r} needs the postgres extra ({exc.name} is missing): "
+            "pip install 'aucluster[postgres]'"
+        ) from None
     except Exception as exc:  # sqlite3, psycopg2 and ase errors alike
         raise ParameterError(f"cannot read database {name!r}: {exc}") from None
     if metadata.get("aucluster") != TABLE_MARK["aucluster"] and (count or metadata):
@@ -224,6 +229,7 @@ def compute_table(
     motif_list = parse_motifs(motifs)
     check_max_atoms(max_atoms)
     fmax = check_fmax(fmax)
+    check_workers(workers)
     name = check_database(database)
     wanted = candidates(motif_list, max_atoms)
     ref = bulk_reference(potential, element)
@@ -233,10 +239,7 @@ def compute_table(
     if progress is not None:
         progress(0, len(todo))
     if todo:
-        with _connect(name) as db:
-            if db.metadata.get("aucluster") != TABLE_MARK["aucluster"]:
-                db.metadata = {**TABLE_MARK, "element": element}
-        tasks = map_unordered(
+        tasks = map_unordered(  # workers checked, scheduler reached: before the first write
             relax_candidate,
             todo,
             workers=workers,
@@ -248,6 +251,13 @@ def compute_table(
             max_steps=max_steps,
             point_group_max_atoms=point_group_max_atoms,
         )
+        try:
+            with _connect(name) as db:
+                if db.metadata.get("aucluster") != TABLE_MARK["aucluster"]:
+                    db.metadata = {**TABLE_MARK, "element": element}
+        except BaseException:
+            tasks.close()
+            raise
         pending: list[tuple[Candidate, dict]] = []
 
         def flush() -> None:

@@ -49,7 +49,7 @@ from aucluster.md.rundir import RUN_JSON
 from aucluster.md.runner import check_start
 from aucluster.parallel import map_unordered
 from aucluster.store import read_csv, write_csv
-from aucluster.store.files import make_output_dir, write_json
+from aucluster.store.files import check_output_dir, make_output_dir, write_json
 from aucluster.thermo.homologous import MIN_FIT_ATOMS, melting_scale
 from aucluster.workflow import rundir as rd
 from aucluster.workflow.pipeline import run_scenario
@@ -824,12 +824,17 @@ def run_study(
 ) -> StudyResult:
     """Run (or finish) every member as a Dask task, then `summarise_study`."""
     check_members(study, Path(out_dir))
-    out = make_output_dir(out_dir)
-    _claim_study_dir(study, out)
-    jobs = [(scenario, str(d)) for _, _, _, scenario, d in members(study, out)]
-    for _index, _directory in map_unordered(
-        _run_member, jobs, workers=workers, scheduler=scheduler
-    ):
+    check_output_dir(out_dir)
+    jobs = [(scenario, str(d)) for _, _, _, scenario, d in members(study, Path(out_dir))]
+    # the pool first (workers checked, scheduler reached): a refusal leaves no directory
+    results = map_unordered(_run_member, jobs, workers=workers, scheduler=scheduler)
+    try:
+        out = make_output_dir(out_dir)
+        _claim_study_dir(study, out)
+    except BaseException:
+        results.close()
+        raise
+    for _index, _directory in results:
         if progress is not None:
             progress(1)
     return summarise_study(study, out)

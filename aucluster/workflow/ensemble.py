@@ -14,7 +14,7 @@ from aucluster.compare import FFTVerdict
 from aucluster.errors import ParameterError
 from aucluster.parallel import map_unordered
 from aucluster.store import write_csv
-from aucluster.store.files import make_output_dir
+from aucluster.store.files import check_output_dir, make_output_dir
 from aucluster.workflow.pipeline import run_scenario
 from aucluster.workflow.scenario import Scenario, ScenarioKind, scenario_from_dict
 from aucluster.workflow.summary import summarise_run
@@ -127,10 +127,17 @@ def run_ensemble(
     if scenario.kind is not ScenarioKind.MD:
         raise ParameterError("ensembles are for md scenarios (a stability table has no seed)")
     jobs = members(scenario, replicas, parse_sweep(sweep) if sweep else [])
-    out = make_output_dir(out_dir)
+    out = check_output_dir(out_dir)
     tasks = [(s, label, str(out / f"member-{i:03d}")) for i, (s, label) in enumerate(jobs)]
     rows: list[dict | None] = [None] * len(tasks)
-    for index, row in map_unordered(_run_member, tasks, workers=workers, scheduler=scheduler):
+    # the pool first (workers checked, scheduler reached): a refusal leaves no directory
+    results = map_unordered(_run_member, tasks, workers=workers, scheduler=scheduler)
+    try:
+        make_output_dir(out)
+    except BaseException:
+        results.close()
+        raise
+    for index, row in results:
         rows[index] = row
         if progress is not None:
             progress(1)
