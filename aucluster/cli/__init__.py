@@ -26,9 +26,15 @@ class _Group(click.Group):
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C: the shell's 128 + SIGINT
+                click.echo("Error: interrupted (Ctrl-C)", err=True)
+                sys.exit(130)
             click.echo("Aborted.", err=True)
             sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted (Ctrl-C)", err=True)
+            sys.exit(130)
         sys.exit(result if isinstance(result, int) else 0)
 
 

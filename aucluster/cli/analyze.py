@@ -26,7 +26,13 @@ from aucluster.md.rundir import RUN_JSON, read_run_json
 from aucluster.md.settings import settings_from_dict
 from aucluster.potentials import Hamiltonian
 from aucluster.store import atomic_output, write_provenance
-from aucluster.store.files import make_output_dir, read_frames, refuse_existing, write_structures
+from aucluster.store.files import (
+    check_output_dir,
+    make_output_dir,
+    read_frames,
+    refuse_existing,
+    write_structures,
+)
 from aucluster.store.provenance import provenance_record
 
 DEFAULTS = AnalysisSettings()
@@ -151,6 +157,7 @@ def analyze(
     """Adaptive CNA, grains, faults, core / shell / cloud and exchange events of every frame
     of INPUT (any file ASE reads: .traj, .extxyz, ...)."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     settings = AnalysisSettings(
         bond_cutoff=bond_cutoff,
         rmsd_max=rmsd_max,
@@ -177,7 +184,6 @@ def analyze(
             f"{str(input_file)!r}: frames hold {sorted({len(f) for f in frames})} atoms; the "
             "events need the same atoms in every frame (analyse frames one by one with --index)"
         )
-    make_output_dir(out_dir)
     labelled = []
 
     with click.progressbar(length=len(frames), label="analysing frames", show_pos=True) as bar:
@@ -197,6 +203,7 @@ def analyze(
         settings={"index": index, **vars(settings), "hamiltonian": asdict(hamiltonian)},
         inputs=[input_file],
     )
+    make_output_dir(out_dir)  # only now: an error or Ctrl-C in the analysis leaves nothing
     tables = write_tables(result, out_dir)
     labels_path = write_structures(out_dir / "labels.extxyz", labelled)
     figure = out_dir / "timeseries.png"

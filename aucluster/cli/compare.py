@@ -25,18 +25,57 @@ from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_mea
 from aucluster.errors import ParameterError
 from aucluster.imaging import Image
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir, refuse_existing, write_json
+from aucluster.store.files import check_output_dir, make_output_dir, refuse_existing, write_json
 from aucluster.store.provenance import provenance_record
 
+#: Smallest frame [pixels per side] either command measures or aligns.
+MIN_FRAME_PX = 8
 
-def _load(path: Path, signal: str | None, pixel_size: float | None) -> Image:
+
+def _load(
+    path: Path, signal: str | None, pixel_size: float | None, option: str = "--pixel-size"
+) -> Image:
+    """The frames in `path`, refused unless they are intensities: one real number per pixel
+    (not an RGB picture), finite, frames of at least `MIN_FRAME_PX` pixels a side."""
     if path.suffix.lower() == ".npy":
+        if signal is not None:
+            raise ParameterError(
+                f"--signal {signal!r}: {str(path)!r} is a .npy array, which holds one signal "
+                "(--signal picks among a microscope file's detectors)"
+            )
         if pixel_size is None:
             raise ParameterError(
-                f"{str(path)!r}: a .npy array has no calibration; give --pixel-size (Å)"
+                f"{str(path)!r}: a .npy array has no calibration; give {option} (Å)"
             )
-        return Image(np.load(path), pixel_size=pixel_size, unit="counts")
-    return read_image(path, signal=signal, pixel_size=pixel_size)
+        try:
+            data = np.load(path)
+        except (OSError, ValueError) as exc:
+            raise ParameterError(f"cannot read {str(path)!r} as a NumPy array: {exc}") from None
+        if not (np.isfinite(pixel_size) and pixel_size > 0):
+            raise ParameterError(f"{option} {pixel_size!r} Å: must be positive")
+        image = Image(data, pixel_size=pixel_size, unit="counts")
+    else:
+        image = read_image(path, signal=signal, pixel_size=pixel_size, pixel_size_option=option)
+    data = image.data
+    if data.dtype.names is not None:
+        raise ParameterError(
+            f"{str(path)!r} holds a colour ({', '.join(data.dtype.names)}) image: a microscope "
+            "frame has one intensity per pixel (save the detector signal, not an RGB picture)"
+        )
+    if not (np.issubdtype(data.dtype, np.integer) or np.issubdtype(data.dtype, np.floating)):
+        raise ParameterError(
+            f"{str(path)!r} holds {data.dtype} values: a frame is real intensities"
+        )
+    ny, nx = data.shape[-2:]
+    if min(ny, nx) < MIN_FRAME_PX:
+        raise ParameterError(
+            f"{str(path)!r}: frames of {ny} × {nx} pixels (array shape {data.shape}); at least "
+            f"{MIN_FRAME_PX} × {MIN_FRAME_PX} are needed (an RGB array is not a movie)"
+        )
+    bad = int(np.size(data) - np.count_nonzero(np.isfinite(data)))
+    if bad:
+        raise ParameterError(f"{str(path)!r}: {bad} pixels are non-finite (NaN or inf)")
+    return image
 
 
 SEGMENTATION = SegmentationSettings()
@@ -101,6 +140,7 @@ def measure(
     """Projected Au-rich area, mean grey value and FFT crystallinity of every particle in
     every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with --pixel-size)."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     if frame_time is not None and not (math.isfinite(frame_time) and frame_time > 0):
         raise ParameterError(f"--frame-time {frame_time!r}: a time > 0 [s]")
     settings = SegmentationSettings(
@@ -184,15 +224,12 @@ def match(
 ) -> None:
     """Align a simulated frame SIM to an experimental frame EXP and score the match."""
     refuse_existing([out_dir], overwrite)
-    simulated = _pick(_load(sim, None, sim_pixel_size), sim_frame, sim)
-    experiment = _pick(_load(exp, signal, exp_pixel_size), exp_frame, exp)
+    check_output_dir(out_dir)
+    simulated = _pick(_load(sim, None, sim_pixel_size, "--sim-pixel-size"), sim_frame, sim)
+    experiment = _pick(_load(exp, signal, exp_pixel_size, "--exp-pixel-size"), exp_frame, exp)
     for name, frame in (("SIM", simulated), ("EXP", experiment)):
-        data = np.asarray(frame.data, dtype=float)
-        if min(data.shape[-2:]) < 8 or not np.isfinite(data).all() or np.ptp(data) == 0:
-            raise ParameterError(
-                f"{name} frame {data.shape[-2:]}: nothing to align (at least 8 × 8 pixels, "
-                "finite, not flat)"
-            )
+        if np.ptp(frame.data) == 0:
+            raise ParameterError(f"{name} frame is flat (one value): nothing to align")
     alignment = align(simulated, experiment, angle_step=angle_step)
     scores = score_match(simulated, experiment, alignment)
     make_output_dir(out_dir)  # only once there is something to write

@@ -30,7 +30,7 @@ from aucluster.kinetics.barriers import (
 from aucluster.kinetics.model import STOKES_EINSTEIN_AUCL4_M2_PER_S
 from aucluster.md.cloud import DEFAULT_CLOUD_MU_EV
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir, refuse_existing
+from aucluster.store.files import check_output_dir, make_output_dir, refuse_existing
 from aucluster.store.provenance import provenance_record
 
 confidence_option = click.option(
@@ -63,6 +63,7 @@ def rates(directory: Path, out_dir: Path, confidence: float, overwrite: bool) ->
     under DIRECTORY, with exact Poisson intervals, and Arrhenius fits (activation energy [eV],
     prefactor [1/ps]) with intervals widened by the replicas' dispersion."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     _check_confidence(confidence)
     runs = find_runs(directory)
     if not runs:
@@ -132,6 +133,7 @@ def barriers(
     Hamiltonian (EMT + small-cluster correction + embedding solvent), to set beside the
     Arrhenius energies of `aucluster kinetics rates`."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     from aucluster.md.cloud import cloud_hamiltonian
     from aucluster.structures.registry import build_structure
 
@@ -246,6 +248,7 @@ def model(
     σ is known at ≥ 2 temperatures, the model at the experiment's temperature, D and pocket,
     in seconds (prediction.csv)."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     from aucluster.kinetics.validate import (
         MODEL_COLUMNS,
         PREDICTION_COLUMNS,

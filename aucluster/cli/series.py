@@ -11,7 +11,12 @@ import click
 from aucluster.cli.options import overwrite_option
 from aucluster.errors import ParameterError
 from aucluster.store import atomic_output, write_csv, write_provenance
-from aucluster.store.files import make_output_dir, refuse_existing, write_structures
+from aucluster.store.files import (
+    check_output_dir,
+    make_output_dir,
+    refuse_existing,
+    write_structures,
+)
 from aucluster.store.provenance import provenance_record
 from aucluster.structures import SUPPORTED_ELEMENTS, build_member, describe, magic_series
 from aucluster.structures.motif import SHELL_MOTIFS
@@ -81,11 +86,11 @@ def series(
     """Build the magic series of each motif up to --max-atoms and describe every member
     (point group, radius of gyration, diameter, surface atoms)."""
     refuse_existing([out_dir], overwrite)
+    check_output_dir(out_dir)
     names = _motifs(motifs)
     if max_atoms < 1:
         raise ParameterError(f"--max-atoms {max_atoms}: must be ≥ 1")
     members = [m for name in names for m in magic_series(name, max_atoms)]
-    make_output_dir(out_dir)
 
     rows, images = [], []
     with click.progressbar(
@@ -114,6 +119,7 @@ def series(
 
     settings = {"max_atoms": max_atoms, "motifs": names, "element": element, "a0": a0}
     record = provenance_record(settings=settings)
+    make_output_dir(out_dir)  # only now: an error or Ctrl-C above leaves no directory
     csv_path = out_dir / "series.csv"
     write_csv(csv_path, rows, COLUMNS)
     xyz_path = write_structures(out_dir / "series.extxyz", images)

@@ -52,13 +52,18 @@ TIME_UNITS_S = {"s": 1.0, "sec": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "min"
 
 
 def read_image(
-    path: str | Path, *, signal: str | None = None, pixel_size: float | None = None
+    path: str | Path,
+    *,
+    signal: str | None = None,
+    pixel_size: float | None = None,
+    pixel_size_option: str = "--pixel-size",
 ) -> Image:
     """The image (or image stack) in microscope file `path`.
 
     signal : title of the signal to take when the file holds several (Velox EMD: "HAADF",
         "BF", ...); default "HAADF" when present, else the only image.
     pixel_size : [Å], overrides the file's calibration (required when the file has none).
+    pixel_size_option : how messages name `pixel_size` (the caller's option).
     """
     path = Path(path)
     module = READERS.get(path.suffix.lower())
@@ -83,7 +88,7 @@ def read_image(
         gc.collect()
     if module == "tiff":
         _add_imagej_calibration(chosen, path)
-    return _to_image(_rows_are_y(chosen), path, pixel_size)
+    return _to_image(_rows_are_y(chosen), path, pixel_size, pixel_size_option)
 
 
 def _reader(module: str):
@@ -177,7 +182,7 @@ def _length_A(axis: dict) -> float | None:
     return float(axis["scale"]) * LENGTH_UNITS_A[unit.strip().lower()]
 
 
-def _to_image(entry: dict, path: Path, override: float | None) -> Image:
+def _to_image(entry: dict, path: Path, override: float | None, option: str) -> Image:
     data = np.asarray(entry["data"])
     axes = entry["axes"]
     navigation = [a for a in axes if a.get("navigate", False)]
@@ -189,7 +194,7 @@ def _to_image(entry: dict, path: Path, override: float | None) -> Image:
     y_axis, x_axis = _signal_axes(entry)
     if override is not None:
         if not (np.isfinite(override) and override > 0):
-            raise ParameterError(f"--pixel-size {override!r} Å: must be positive")
+            raise ParameterError(f"{option} {override!r} Å: must be positive")
         dy = dx = float(override)
     else:
         found_y, found_x = _length_A(y_axis), _length_A(x_axis)
@@ -197,7 +202,7 @@ def _to_image(entry: dict, path: Path, override: float | None) -> Image:
             units = (y_axis.get("units"), x_axis.get("units"))
             raise ParameterError(
                 f"{str(path)!r} has no length calibration (axis units {units}): "
-                "give the pixel size with --pixel-size (Å)"
+                f"give the pixel size with {option} (Å)"
             )
         dy, dx = found_y, found_x
     frame_time = None

@@ -19,7 +19,9 @@ from aucluster.errors import ParameterError
 def check_writable(path: str | os.PathLike) -> Path:
     """Return `path` as a Path if a file can be created there, else raise `ParameterError`.
 
-    Checked before long work starts, so a bad output path fails fast.
+    Checked before long work starts, so a bad output path fails fast: a file is created and
+    removed in the directory, since permission bits can say yes where the file system says
+    no (root, /proc, a read-only mount).
     """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
@@ -27,9 +29,36 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise ParameterError(f"output {str(path)!r} is a directory, expected a file name")
     if not parent.is_dir():
         raise ParameterError(f"output directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ParameterError(f"output directory {str(parent)!r} is not writable")
+    _probe(parent, path)
     return path
+
+
+def check_output_dir(path: str | os.PathLike) -> Path:
+    """Return `path` as a Path if it is a directory or can be made one, without making it
+    (so that an error or Ctrl-C before the outputs are written leaves nothing behind)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"output {str(path)!r} exists and is not a directory")
+    ancestor = path
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ParameterError(
+            f"cannot create output directory {str(path)!r}: {str(ancestor)!r} is not a directory"
+        )
+    _probe(ancestor, path)
+    return path
+
+
+def _probe(directory: Path, output: Path) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".aucluster-probe.", dir=directory)
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot write {str(output)!r}: {str(directory)!r}: {exc.strerror}"
+        ) from None
+    os.close(fd)
+    os.unlink(tmp)
 
 
 def refuse_existing(paths, overwrite: bool) -> None:
@@ -160,13 +189,21 @@ def read_frames(path: str | os.PathLike, index: str = "-1") -> list:
     """
     from ase.io import read
 
+    _refuse_typed_lammps(Path(path))
     try:
         frames = read(str(path), index=index)
+    except (IndexError, StopIteration):
+        raise ParameterError(
+            f"{str(path)!r} has no frame at index {index!r} (ASE syntax: 0 first, -1 last)"
+        ) from None
     except Exception as exc:  # ASE raises many types for unreadable input
-        raise ParameterError(f"cannot read {str(path)!r} (index {index!r}): {exc}") from None
+        reason = str(exc) or type(exc).__name__
+        raise ParameterError(f"cannot read {str(path)!r} (index {index!r}): {reason}") from None
     if not isinstance(frames, list):
         frames = [frames]
-    if not frames or any(len(f) == 0 for f in frames):
+    if not frames:
+        raise ParameterError(f"{str(path)!r}: index {index!r} selects no frame")
+    if any(len(f) == 0 for f in frames):
         raise ParameterError(f"{str(path)!r} holds no atoms at index {index!r}")
     import numpy as np
 
@@ -176,3 +213,26 @@ def read_frames(path: str | os.PathLike, index: str = "-1") -> list:
                 f"{str(path)!r}: frame {number} of index {index!r} has non-finite positions"
             )
     return frames
+
+
+def _refuse_typed_lammps(path: Path) -> None:
+    """A LAMMPS text dump names atom types, not elements; without an ``element`` column ASE
+    reads type 1 as hydrogen, and every energy and image after that would be of H."""
+    from ase.io.formats import UnknownFileTypeError, filetype
+
+    try:
+        fmt = filetype(str(path), read=True)
+    except (UnknownFileTypeError, OSError, ValueError):
+        return
+    if fmt != "lammps-dump-text":
+        return
+    with open(path, errors="replace") as handle:
+        for line in handle:
+            if line.startswith("ITEM: ATOMS"):
+                if "element" not in line.split()[2:]:
+                    raise ParameterError(
+                        f"{str(path)!r}: a LAMMPS dump without an element column (its columns: "
+                        f"{' '.join(line.split()[2:])}); ASE would read atom type 1 as H. Dump "
+                        "with the element (dump_modify … element Au) or convert the file first"
+                    )
+                return
