@@ -116,8 +116,7 @@ def initial_momenta(atoms: Atoms, settings: MDSettings) -> None:
         atoms.set_momenta(atoms.get_momenta() * np.sqrt(t0 / kinetic_temperature(atoms, dof)))
 
 
-def _max_force(atoms: Atoms) -> float:
-    forces = atoms.get_forces()
+def _max_force(forces: np.ndarray) -> float:
     if not np.isfinite(forces).all():
         return float("inf")
     return float(np.sqrt((forces**2).sum(axis=1)).max())
@@ -166,6 +165,8 @@ class _Run:
         self.atoms, self.settings, self.directory = atoms, settings, directory
         self.observers = tuple(observers)
         self.n_dof = degrees_of_freedom(atoms, settings.ensemble)
+        self._masses = atoms.get_masses()
+        self._min_mass = float(self._masses.min()) if len(atoms) else 1.0
         self.step = 0
         self.n_frames = 0
         self.dyn: Any = None
@@ -186,8 +187,7 @@ class _Run:
         """Called by the integrator after every step."""
         s = self.settings
         self.step += 1
-        self._check_forces(self.step)
-        self._check_next_step(self.step)
+        self.check_step(self.step)
         if s.ensemble is Ensemble.LANGEVIN and not s.program.is_constant:
             self.dyn.set_temperature(temperature_K=s.program.temperature_at(s.time_ps(self.step)))
         for fn, interval in self.observers:
@@ -208,7 +208,7 @@ class _Run:
             "total_energy_eV": float(epot + ekin),
             "temperature_K": float(kinetic_temperature(atoms, self.n_dof)),
             "target_temperature_K": s.program.temperature_at(s.time_ps(step)),
-            "max_force_eV_per_A": _max_force(atoms),
+            "max_force_eV_per_A": _max_force(atoms.get_forces()),
         }
         atoms.info.update(info)
         assert self._traj is not None
@@ -261,15 +261,28 @@ class _Run:
                 self.fresh_engine()
             self._traj = self._log = self._log_file = None
 
-    def _check_next_step(self, step: int) -> None:
-        """Stop before a step that would move an atom more than `MAX_STEP_DISPLACEMENT_A`:
-        the Verlet move is v·dt + F/(2m)·dt² (the Langevin kick adds √(2γkT/m·dt)·dt, far
+    def check_step(self, step: int) -> None:
+        """Raise `MDInstabilityError` when the forces at `step` exceed the settings' limit or
+        the next step would move an atom more than `MAX_STEP_DISPLACEMENT_A`."""
+        forces = self.atoms.get_forces()  # computed by the step just taken: no new work
+        self._check_forces(step, forces)
+        self._check_next_step(step, forces)
+
+    def _check_next_step(self, step: int, forces: np.ndarray) -> None:
+        """The Verlet move is v·dt + F/(2m)·dt² (the Langevin kick adds √(2γkT/m·dt)·dt, far
         smaller at any sane friction), bounded here from the largest |v| and |F|/m."""
-        atoms = self.atoms
         dt = self.settings.timestep_fs * units.fs
-        masses = atoms.get_masses()
-        speed = np.linalg.norm(atoms.get_momenta(), axis=1) / masses
-        accel = np.linalg.norm(atoms.get_forces(), axis=1) / masses
+        momenta = self.atoms.arrays.get("momenta")  # no copy: this runs after every step
+        if momenta is None:  # never set: at rest
+            momenta = np.zeros_like(forces)
+        # cheap screen, as for the forces: |x| ≤ √3·max|x_i| and the lightest mass
+        bound = np.sqrt(3.0) / self._min_mass
+        move = bound * (np.abs(momenta).max() * dt + 0.5 * np.abs(forces).max() * dt * dt)
+        if move <= MAX_STEP_DISPLACEMENT_A:
+            return
+        masses = self._masses
+        speed = np.sqrt((momenta**2).sum(axis=1)) / masses
+        accel = np.sqrt((forces**2).sum(axis=1)) / masses
         move = float((speed * dt + 0.5 * accel * dt * dt).max())
         if not move <= MAX_STEP_DISPLACEMENT_A:
             raise MDInstabilityError(
@@ -278,13 +291,13 @@ class _Run:
                 "temperature too high"
             )
 
-    def _check_forces(self, step: int) -> None:
+    def _check_forces(self, step: int, forces: np.ndarray) -> None:
         limit = self.settings.max_force_eV_per_A
         # cheap screen every step: no component above limit/√3 means no |F| above limit
         # (NaN fails the comparison and falls through to the exact check)
-        if np.abs(self.atoms.get_forces()).max() <= limit / np.sqrt(3.0):
+        if np.abs(forces).max() <= limit / np.sqrt(3.0):
             return
-        fmax = _max_force(self.atoms)
+        fmax = _max_force(forces)
         if not fmax <= limit:
             raise MDInstabilityError(
                 f"forces blew up at step {step} (max |F| = {fmax:.3g} eV/Å > "
@@ -347,8 +360,7 @@ def _prepare(
     run = _Run(work, settings, directory, observers)
     initial_momenta(work, settings)
     run.fresh_engine()
-    run._check_forces(0)
-    run._check_next_step(0)
+    run.check_step(0)
     initial = atoms.copy()
     initial.calc = None
     return run, initial, cloud_record
