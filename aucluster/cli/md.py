@@ -268,8 +268,16 @@ def md(
                 f"--wall-radius {settings.wall.radius:g} Å: the structure reaches {reach:.1f} Å "
                 "from the wall's centre; a wall inside it would crush it"
             )
+    if atoms.pbc.any():  # a bulk or slab run is allowed, but is not what the rest assumes
+        axes = ", ".join(axis for axis, on in zip("xyz", atoms.pbc, strict=True) if on)
+        click.echo(
+            f"periodic along {axes}: a periodic system (bulk or slab), not an isolated "
+            "cluster in vacuum; T/T_m is the bulk's",
+            err=True,
+        )
     if np.isfinite(atoms.positions).all() and len(atoms):
-        n_particle = int((cluster_labels(atoms) == 0).sum())
+        # a periodic system has no cluster size: the bulk melting point alone
+        n_particle = 0 if atoms.pbc.any() else int((cluster_labels(atoms) == 0).sum())
         for text in program_extremes(settings.program, settings.potential, n_particle):
             click.echo(f"temperature {text}", err=True)
     result = _with_progress(

@@ -177,3 +177,20 @@ def test_a_run_that_blows_up_stops_with_one_error_line_and_a_loadable_checkpoint
     checkpoint = rundir.load_checkpoint(out)
     assert step - 100 <= checkpoint["step"] < step  # the last one before the blow-up
     assert checkpoint["positions"].shape == (13, 3)
+
+
+def test_a_periodic_input_is_said_to_be_periodic_and_gets_the_bulk_scale_only(tmp_path):
+    """A periodic box of 108 atoms is bulk, not a 108-atom cluster: md says so, and gives
+    T/T_m of the bulk only (no T_m(N = 108))."""
+    from ase.build import bulk
+
+    path = tmp_path / "bulk.extxyz"
+    write(path, bulk("Au", "fcc", a=4.08, cubic=True).repeat(3))
+    result = CliRunner().invoke(
+        main, ["md", str(path), "-o", str(tmp_path / "run"), "--steps", "20",
+               "--sample-interval", "10", "--checkpoint-interval", "10"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "periodic along x, y, z" in result.output
+    assert "T_m(bulk" in result.output
+    assert "T_m(N =" not in result.output
