@@ -7,12 +7,21 @@ its relaxation finishes (in batches of `WRITE_BATCH`, flushed on interruption to
 a rerun relaxes only what is missing (`table_key` = potential | motif | parameters | fmax).
 
 The database is an SQLite file by default or any URL `ase.db.connect` takes (a
-``postgresql://`` URL works the same). Its metadata carry `aucluster: stability-table`; an
-ASE database with other rows and no such mark is refused as foreign, never written to.
+``postgresql://`` URL works the same; the ``postgres`` extra). Its metadata carry `aucluster:
+stability-table`; an ASE database with other rows and no such mark is refused as foreign, never
+written to.
+
+Many writers may share one database (tables computed at once on several machines, with the
+same or overlapping keys): each batch is one transaction under the database's writer lock
+(SQLite ``BEGIN IMMEDIATE``; a PostgreSQL transaction-scoped advisory lock), which first skips
+the keys another writer stored meanwhile. So no row is lost or duplicated, and a writer killed
+mid-batch leaves none of it.
 """
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,14 +92,19 @@ def check_database(name: str | os.PathLike) -> str:
                 )
             return name
         with open(path, "rb") as handle:
-            if handle.read(16) != _SQLITE_HEADER:
+            header = handle.read(16)
+            # empty: just created by a concurrent writer that has not committed its first row
+            # (reading it would create the tables outside that writer's lock)
+            if not header:
+                return name
+            if header != _SQLITE_HEADER:
                 raise ParameterError(
                     f"database {name!r} is not an SQLite file (an ASE database: .db, or a "
                     "postgresql:// URL)"
                 )
 
     try:
-        with _connect(name) as db:
+        with _session(name) as db:
             metadata = db.metadata
             count = db.count()
     except ImportError as exc:  # ASE's PostgreSQL backend lives in another package
@@ -114,11 +128,54 @@ def _connect(name: str):
     return ase.db.connect(name) if _is_url(name) else ase.db.connect(name, type="db")
 
 
+#: The PostgreSQL advisory lock the writers of a table take (any fixed 32-bit number).
+_PG_LOCK = zlib.crc32(b"aucluster stability table")
+
+
+def _is_postgres(db) -> bool:
+    return getattr(db, "type", "") == "postgresql"
+
+
+def _lock(db) -> None:
+    """Take the writer lock for the rest of the current transaction (waits for others)."""
+    if _is_postgres(db):
+        db.connection.cursor().execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
+    elif not db.connection.in_transaction:
+        db.connection.execute("BEGIN IMMEDIATE")  # waits up to ASE's 20 s busy timeout
+
+
+@contextlib.contextmanager
+def _session(name: str, *, write: bool = False) -> Iterator[Any]:
+    """One connection to the database `name` as one transaction, committed at the end and
+    rolled back on an error. A writing session holds the writer lock from the start, and so
+    does every PostgreSQL session: ASE creates the tables at a connection's first use and
+    two processes creating them at once collide. (An SQLite file's tables are created by its
+    first writer, in the same transaction as its first rows.)"""
+    db = _connect(name)
+    with db:
+        if not hasattr(db.connection, "rollback"):  # ase-db-backends' PostgreSQL wrapper
+            db.connection.rollback = db.connection.con.rollback
+        if write or _is_postgres(db):
+            _lock(db)
+            db.count()  # creates the tables on first use, and ASE commits that at once...
+            _lock(db)  # ...which ends the transaction: lock again
+        yield db
+
+
+def _stored(name: str) -> bool:
+    """Whether the SQLite file or server database has been written to (reading a missing
+    or just-created SQLite file would create it)."""
+    if _is_url(name):
+        return True
+    path = Path(name)
+    return path.exists() and path.stat().st_size > 0
+
+
 def done_keys(name: str) -> set[str]:
     """`table_key`s already in the database (empty if it does not exist yet)."""
-    if not _is_url(name) and not Path(name).exists():
+    if not _stored(name):
         return set()
-    with _connect(name) as db:
+    with _session(name) as db:
         return {row.table_key for row in db.select(columns=["key_value_pairs"])}
 
 
@@ -252,7 +309,7 @@ def compute_table(
             point_group_max_atoms=point_group_max_atoms,
         )
         try:
-            with _connect(name) as db:
+            with _session(name, write=True) as db:
                 if db.metadata.get("aucluster") != TABLE_MARK["aucluster"]:
                     db.metadata = {**TABLE_MARK, "element": element}
         except BaseException:
@@ -261,9 +318,12 @@ def compute_table(
         pending: list[tuple[Candidate, dict]] = []
 
         def flush() -> None:
-            with _connect(name) as db:  # one transaction per batch: one fsync, not one per row
+            # one transaction per batch: one fsync, not one per row; the keys stored by
+            # another writer since this table started are skipped, under the lock
+            with _session(name, write=True) as db:
                 for candidate, result in pending:
-                    _write_row(db, candidate, result, potential, fmax, ref)
+                    if not db.count(table_key=table_key(potential, candidate, fmax)):
+                        _write_row(db, candidate, result, potential, fmax, ref)
             pending.clear()
 
         try:
@@ -285,10 +345,14 @@ def compute_table(
 def read_table(name: str, *, potential: str, keys: set[str] | None = None) -> list[TableRow]:
     """Rows of one potential (optionally only the given table keys), by size then motif."""
     rows = []
-    with _connect(name) as db:
-        for row in db.select(potential=potential, columns=["key_value_pairs"]):
-            if keys is not None and row.table_key not in keys:
+    seen: set[str] = set()
+    with _session(name) as db:
+        # by id: a database written by several writers before they took the lock may hold
+        # a key twice; its first row counts
+        for row in db.select(potential=potential, columns=["id", "key_value_pairs"], sort="id"):
+            if (keys is not None and row.table_key not in keys) or row.table_key in seen:
                 continue
+            seen.add(row.table_key)
             rows.append(
                 TableRow(
                     motif=row.motif,
