@@ -16,6 +16,11 @@ class DaskMissingError(ParameterError):
     """Parallel work was asked for without Dask installed."""
 
 
+class SchedulerLostError(ParameterError):
+    """The connection to the Dask scheduler was lost while tasks were pending (the CLI's one
+    Error line and exit 2: the fix, a scheduler, is the user's, and a rerun continues)."""
+
+
 def dask_available() -> bool:
     try:
         import distributed  # noqa: F401
@@ -111,7 +116,7 @@ def map_unordered(
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
-    return _Results(client, cluster, func, items, kwargs)
+    return _Results(client, cluster, func, items, kwargs, address=scheduler)
 
 
 class TaskResults(Iterator[tuple[int, Any]]):
@@ -139,10 +144,12 @@ class _Results(TaskResults):
     """The results of tasks submitted to a Dask client, as they finish; closes the client
     (and the local cluster) at the end, on an error or on `close()`."""
 
-    def __init__(self, client, cluster, func, items, kwargs) -> None:
+    def __init__(self, client, cluster, func, items, kwargs, *, address=None) -> None:
         from distributed import as_completed
 
         self._client, self._cluster = client, cluster
+        self._address = address or "of the local cluster"
+        self._finished = 0
         try:
             self._futures = {
                 client.submit(func, item, pure=False, **kwargs): index
@@ -156,10 +163,33 @@ class _Results(TaskResults):
     def __next__(self) -> tuple[int, Any]:
         try:
             future = next(self._done)
-            return self._futures[future], future.result()
-        except BaseException:  # StopIteration at the end, or the task's error, or Ctrl-C
+            result = self._futures[future], future.result()
+        except BaseException as exc:  # StopIteration at the end, the task's error, Ctrl-C
+            lost = self._lost(exc)
             self.close()
+            if lost:
+                raise SchedulerLostError(
+                    f"lost the Dask scheduler {self._address} with "
+                    f"{len(self._futures) - self._finished} of {len(self._futures)} tasks "
+                    "unfinished; what finished is kept: run the same command again, with a "
+                    "scheduler, to continue"
+                ) from None
             raise
+        self._finished += 1
+        return result
+
+    def _lost(self, exc: BaseException) -> bool:
+        """Whether `exc` says the scheduler went away rather than a task failing: we never
+        cancel a future, so a cancelled one was cancelled by the lost connection."""
+        import asyncio
+        import concurrent.futures
+
+        if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
+            return True  # Dask's FutureCancelledError, for one
+        if not isinstance(exc, Exception) or isinstance(exc, StopIteration):
+            return False  # Ctrl-C, or the end
+        client = self._client
+        return client is not None and client.status not in ("running", "newly-created")
 
     def close(self) -> None:
         if self._client is None:
