@@ -174,3 +174,27 @@ def test_the_scheduler_going_away_is_one_error_line_and_the_rerun_finishes(
         assert _ensemble(out, "--scheduler", again.address) == local
     finally:
         again.close()
+
+
+def test_a_worker_killed_mid_table_leaves_the_table_unchanged(cluster, tmp_path):
+    table = ["stability", "--potential", "emt", "--max-atoms", "250"]
+    _invoke(*table, "--workers", "1", "--db", tmp_path / "l.db", "--csv", tmp_path / "l.csv")
+    database = tmp_path / "r.db"
+    log = tmp_path / "table.log"
+    with open(log, "w") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aucluster.cli", *table, "--scheduler", cluster.address,
+             "--db", str(database), "--csv", str(tmp_path / "r.csv")],
+            stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (database.exists() and database.stat().st_size > 0):  # tasks submitted
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.5)  # relaxations under way on both workers (~5 s of them in all)
+    assert process.poll() is None, "the table was done before the worker was killed"
+    _stop(cluster.workers[0])
+    process.wait(timeout=600)
+    assert process.returncode == 0, log.read_text()
+    assert (tmp_path / "r.csv").read_text() == (tmp_path / "l.csv").read_text()
