@@ -6,7 +6,11 @@ one worker and no scheduler the tasks run in this process and Dask is not needed
 
 import logging
 import os
+import re
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aucluster.errors import ParameterError
@@ -52,10 +56,106 @@ SCHEDULER_TIMEOUT = "20s"
 #: in this process). Off for the clusters started here.
 #: Each local worker also runs `aucluster._dask_worker` at its start (Ctrl-C is this
 #: process's alone; no warning per task cancelled when the cluster closes early).
-WORKER_CONFIG = {
+_PRELOAD = "distributed.worker.preload"
+WORKER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
-    "distributed.worker.preload": ["aucluster._dask_worker"],
+    _PRELOAD: ["aucluster._dask_worker"],
 }
+
+
+def worker_environment() -> dict[str, str]:
+    """`WORKER_CONFIG` as the environment variables Dask reads its configuration from: how
+    workers started elsewhere (batch jobs) get the settings of the local ones."""
+    return {
+        "DASK_" + key.upper().replace(".", "__").replace("-", "_"): repr(value)
+        for key, value in WORKER_CONFIG.items()
+    }
+
+
+#: Batch systems `BatchCluster` submits workers to (dask-jobqueue's cluster classes).
+BATCH_SYSTEMS = {"slurm": "SLURMCluster", "pbs": "PBSCluster"}
+_WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}:\d{2}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchCluster:
+    """Dask workers as batch jobs (dask-jobqueue): `jobs` jobs of `cores` one-thread worker
+    processes each (asap3 holds the GIL), `memory` per job, for `walltime` (HH:MM:SS, SLURM
+    also D-HH:MM:SS). The scheduler runs in this process; the jobs connect back to it, so
+    the compute nodes must reach this machine (a login node does). Pass one as the
+    `scheduler` of `map_unordered` and of the functions that take one."""
+
+    system: str
+    cores: int = 8
+    memory: str = "16GB"
+    walltime: str = "01:00:00"
+    jobs: int = 1
+    queue: str | None = None
+    account: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.system not in BATCH_SYSTEMS:
+            raise ParameterError(
+                f"batch system {self.system!r}: allowed are {', '.join(BATCH_SYSTEMS)}"
+            )
+        for name in ("cores", "jobs"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or int(value) != value or value < 1:
+                raise ParameterError(f"{name} = {value!r}: must be an integer ≥ 1")
+        from dask.utils import parse_bytes
+
+        try:
+            n_bytes = parse_bytes(self.memory)
+        except (ValueError, TypeError):
+            n_bytes = 0
+        if not n_bytes > 0:
+            raise ParameterError(f"job memory {self.memory!r}: give a size such as 16GB")
+        if not _WALLTIME.match(self.walltime):
+            raise ParameterError(f"walltime {self.walltime!r}: give HH:MM:SS (e.g. 02:00:00)")
+
+    def make(self):
+        """The dask-jobqueue cluster: its scheduler started here, no job submitted yet."""
+        ctrl_c = signal.getsignal(signal.SIGINT)
+        try:
+            import dask_jobqueue  # its runner module replaces the SIGINT handler on import
+        except ImportError:
+            raise DaskMissingError(
+                f"--cluster {self.system} needs dask-jobqueue: pip install 'aucluster[parallel]'"
+            ) from None
+        finally:  # Ctrl-C stays a KeyboardInterrupt (dask-jobqueue's: a silent exit 0)
+            if threading.current_thread() is threading.main_thread() and ctrl_c is not None:
+                signal.signal(signal.SIGINT, ctrl_c)
+        cls = getattr(dask_jobqueue, BATCH_SYSTEMS[self.system])
+        return cls(
+            cores=self.cores,
+            processes=self.cores,
+            memory=self.memory,
+            walltime=self.walltime,
+            queue=self.queue,
+            account=self.account,
+            job_script_prologue=[f"export {k}={v!r}" for k, v in worker_environment().items()],
+            # `dask worker` passes its own (empty) --preload, over the configured one
+            worker_extra_args=[f"--preload={name}" for name in WORKER_CONFIG[_PRELOAD]],
+            scheduler_options={"dashboard": False, "dashboard_address": ":0"},
+        )
+
+    def job_script(self) -> str:
+        """The job script each job runs (what `sbatch` / `qsub` is given)."""
+        cluster = self.make()
+        try:
+            return cluster.job_script()
+        finally:
+            cluster.close()
+
+
+def _batch_cluster(batch: BatchCluster):
+    cluster = batch.make()
+    try:
+        cluster.scale(jobs=batch.jobs)
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster
 
 
 def _local_cluster(n_workers: int):
@@ -79,13 +179,14 @@ def map_unordered(
     items: Sequence[Any],
     *,
     workers: int | None = None,
-    scheduler: str | None = None,
+    scheduler: "str | BatchCluster | None" = None,
     **kwargs: Any,
 ) -> "TaskResults":
     """Yield (index, func(items[index], **kwargs)) as tasks finish, in any order.
 
-    `scheduler`: address of a running Dask scheduler (e.g. ``tcp://host:8786``, or one
-    started by dask-jobqueue); otherwise a `LocalCluster` of `workers` processes (default:
+    `scheduler`: address of a running Dask scheduler (e.g. ``tcp://host:8786``), or a
+    `BatchCluster` whose jobs are submitted here and cancelled at the end; otherwise a
+    `LocalCluster` of `workers` processes (default:
     the cores available; serial in this process when Dask is not installed) is started and
     closed here. ``workers=1`` without a scheduler runs serially in this process. Scripts
     that start workers must guard their entry point with ``if __name__ == "__main__":``
@@ -111,6 +212,10 @@ def map_unordered(
     if scheduler is None:
         cluster = _local_cluster(n_workers)
         client = Client(cluster)
+    elif isinstance(scheduler, BatchCluster):
+        cluster = _batch_cluster(scheduler)
+        client = Client(cluster)
+        scheduler = f"of the {scheduler.system} jobs ({cluster.scheduler_address})"
     else:
         try:
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)

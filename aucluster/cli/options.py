@@ -1,9 +1,13 @@
 """Click options (and the MD progress bar) more than one command uses, defined once."""
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import click
+
+from aucluster.errors import ParameterError
+from aucluster.parallel import BATCH_SYSTEMS, BatchCluster
 
 #: --overwrite: replace existing outputs (`aucluster.store.files.refuse_existing`).
 overwrite_option = click.option(
@@ -21,11 +25,63 @@ workers_option = click.option(
     "without Dask].",
 )
 
-#: --scheduler: the address of a running Dask scheduler.
-scheduler_option = click.option(
+_SCHEDULER = click.option(
     "--scheduler",
     help="Address of a running Dask scheduler (tcp://host:8786) instead of a local cluster.",
 )
+_BATCH = [
+    click.option(
+        "--cluster",
+        "batch_system",
+        type=click.Choice(sorted(BATCH_SYSTEMS)),
+        help="Submit Dask workers as batch jobs (dask-jobqueue) from this machine, which "
+        "must be reachable from the compute nodes (a login node); docs/scaling.md.",
+    ),
+    click.option(
+        "--jobs", type=int, help="Batch jobs to submit (--cluster)  [default: 1]", default=None
+    ),
+    click.option(
+        "--job-cores",
+        type=int,
+        help="Cores per job, one single-threaded worker each (--cluster)  [default: 8]",
+    ),
+    click.option("--job-memory", help="Memory per job, e.g. 16GB (--cluster)  [default: 16GB]"),
+    click.option(
+        "--job-walltime", help="Wall time per job, HH:MM:SS (--cluster)  [default: 01:00:00]"
+    ),
+    click.option("--queue", help="Batch queue or partition (--cluster)."),
+    click.option("--account", help="Batch account to charge (--cluster)."),
+]
+
+
+def scheduler_option(func):
+    """--scheduler ADDRESS, or --cluster slurm|pbs with the jobs' size: the command gets one
+    `scheduler` argument, an address, a `BatchCluster` or None."""
+
+    @functools.wraps(func)
+    def command(*args, batch_system, jobs, job_cores, job_memory, job_walltime, queue,
+                account, **kwargs):  # fmt: skip
+        job = {"jobs": jobs, "cores": job_cores, "memory": job_memory,
+               "walltime": job_walltime, "queue": queue, "account": account}  # fmt: skip
+        given = {k: v for k, v in job.items() if v is not None}
+        if batch_system is None:
+            if given:
+                names = ", ".join(f"--{'job-' if k in _JOB_SIZE else ''}{k}" for k in given)
+                raise ParameterError(f"{names}: only with --cluster slurm|pbs")
+        elif kwargs.get("scheduler") is not None:
+            raise ParameterError(
+                f"--scheduler {kwargs['scheduler']} and --cluster {batch_system}: give one"
+            )
+        else:
+            kwargs["scheduler"] = BatchCluster(system=batch_system, **given)
+        return func(*args, **kwargs)
+
+    for option in reversed([_SCHEDULER, *_BATCH]):
+        command = option(command)
+    return command
+
+
+_JOB_SIZE = ("cores", "memory", "walltime")
 
 
 def output_dir_option(what: str):

@@ -8,7 +8,7 @@ import click
 
 from aucluster.cli.options import MDProgress, scheduler_option, workers_option
 from aucluster.errors import ParameterError
-from aucluster.parallel import check_workers
+from aucluster.parallel import BatchCluster, check_workers
 from aucluster.workflow import ScenarioKind, load_scenario, run_ensemble, run_scenario
 from aucluster.workflow.claims import is_study_file, load_study, members, run_study
 from aucluster.workflow.ensemble import parse_sweep
@@ -45,7 +45,7 @@ def run(
     replicas: int,
     sweep: tuple[str, ...],
     workers: int | None,
-    scheduler: str | None,
+    scheduler: str | BatchCluster | None,
 ) -> None:
     """Build → MD → analysis → simulated movie → measurements → report for SCENARIO_FILE
     (workflows/*.toml). Interrupted? Run the same command again: finished stages are kept
@@ -76,9 +76,10 @@ def run(
         click.echo(f"ensemble summary → {path}")
         return
     if scheduler is not None and scenario.kind is ScenarioKind.MD:
+        given = f"--scheduler {scheduler}" if isinstance(scheduler, str) else "--cluster"
         raise ParameterError(
-            f"--scheduler {scheduler}: a single MD run is one process here; the scheduler "
-            "takes ensembles (--replicas, --sweep), studies and stability scenarios"
+            f"{given}: a single MD run is one process here; a scheduler or batch jobs take "
+            "ensembles (--replicas, --sweep), studies and stability scenarios"
         )
     observers = []
     progress = None

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from aucluster.cli.options import overwrite_option, scheduler_option, workers_option
-from aucluster.parallel import dask_available, default_workers
+from aucluster.parallel import BatchCluster, dask_available, default_workers
 from aucluster.potentials import Potential
 from aucluster.stability.candidates import TABLE_MOTIFS, check_max_atoms, parse_motifs
 from aucluster.stability.relax import DEFAULT_FMAX, check_fmax
@@ -95,7 +95,7 @@ def stability(
     fmax: float,
     point_group_max_atoms: int,
     workers: int | None,
-    scheduler: str | None,
+    scheduler: str | BatchCluster | None,
 ) -> None:
     """Relax every member of the motif families up to --max-atoms, compute Δ, Δ2E, the lowest
     motif per size and the crossover sizes. Interrupt it at any time: a rerun relaxes only

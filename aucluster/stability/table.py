@@ -31,7 +31,7 @@ from ase import Atoms
 from ase.calculators.singlepoint import SinglePointCalculator
 
 from aucluster.errors import ParameterError
-from aucluster.parallel import check_workers, map_unordered
+from aucluster.parallel import BatchCluster, check_workers, map_unordered
 from aucluster.potentials import Potential
 from aucluster.stability.bulk import BulkReference, bulk_reference
 from aucluster.stability.candidates import Candidate, candidates, check_max_atoms, parse_motifs
@@ -113,7 +113,8 @@ def check_database(name: str | os.PathLike) -> str:
             "pip install 'aucluster[postgres]'"
         ) from None
     except Exception as exc:  # sqlite3, psycopg2 and ase errors alike
-        raise ParameterError(f"cannot read database {name!r}: {exc}") from None
+        reason = " ".join(str(exc).split())  # psycopg2's span lines: one line here
+        raise ParameterError(f"cannot read database {name!r}: {reason}") from None
     if metadata.get("aucluster") != TABLE_MARK["aucluster"] and (count or metadata):
         raise ParameterError(
             f"database {name!r} is not an aucluster stability table ({count} foreign rows); "
@@ -274,7 +275,7 @@ def compute_table(
     max_steps: int = DEFAULT_MAX_STEPS,
     point_group_max_atoms: int = DEFAULT_POINT_GROUP_MAX_ATOMS,
     workers: int | None = None,
-    scheduler: str | None = None,
+    scheduler: "str | BatchCluster | None" = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TableRun:
     """Relax every candidate not yet in `database` and return the whole requested table.

@@ -47,7 +47,7 @@ from aucluster.config import check_keys, convert
 from aucluster.errors import ParameterError
 from aucluster.md.rundir import RUN_JSON
 from aucluster.md.runner import check_start
-from aucluster.parallel import map_unordered
+from aucluster.parallel import BatchCluster, map_unordered
 from aucluster.store import read_csv, write_csv
 from aucluster.store.files import check_output_dir, make_output_dir, write_json
 from aucluster.thermo.homologous import MIN_FIT_ATOMS, melting_scale
@@ -819,7 +819,7 @@ def run_study(
     out_dir: str | Path,
     *,
     workers: int | None = None,
-    scheduler: str | None = None,
+    scheduler: "str | BatchCluster | None" = None,
     progress: Callable[[int], None] | None = None,
 ) -> StudyResult:
     """Run (or finish) every member as a Dask task, then `summarise_study`."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from aucluster.compare import FFTVerdict
 from aucluster.errors import ParameterError
-from aucluster.parallel import map_unordered
+from aucluster.parallel import BatchCluster, map_unordered
 from aucluster.store import write_csv
 from aucluster.store.files import check_output_dir, make_output_dir
 from aucluster.workflow.pipeline import run_scenario
@@ -120,7 +120,7 @@ def run_ensemble(
     replicas: int = 1,
     sweep=(),
     workers: int | None = None,
-    scheduler: str | None = None,
+    scheduler: "str | BatchCluster | None" = None,
     progress=None,
 ) -> Path:
     """Run every member (Dask tasks) and write `ensemble.csv`; returns its path."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aucluster.md.runner import check_start
+from aucluster.parallel import BatchCluster
 from aucluster.store.files import make_output_dir
 from aucluster.store.provenance import provenance_record
 from aucluster.workflow import rundir as rd
@@ -31,7 +32,7 @@ def run_scenario(
     scenario: Scenario,
     out_dir: str | Path,
     *,
-    scheduler: str | None = None,
+    scheduler: "str | BatchCluster | None" = None,
     workers: int | None = None,
     log: Log | None = None,
     md_observers=(),
