@@ -271,6 +271,8 @@ class _Results(TaskResults):
             result = self._futures[future], future.result()
         except BaseException as exc:  # StopIteration at the end, the task's error, Ctrl-C
             lost = self._lost(exc)
+            if lost:  # the client's reconnection, cancelled by close(), logs its traceback
+                logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
             self.close()
             if lost:
                 raise SchedulerLostError(
