@@ -7,6 +7,7 @@ one worker and no scheduler the tasks run in this process and Dask is not needed
 import logging
 import os
 import re
+import shlex
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -133,7 +134,9 @@ class BatchCluster:
             walltime=self.walltime,
             queue=self.queue,
             account=self.account,
-            job_script_prologue=[f"export {k}={v!r}" for k, v in worker_environment().items()],
+            job_script_prologue=[
+                f"export {k}={shlex.quote(v)}" for k, v in worker_environment().items()
+            ],
             # `dask worker` passes its own (empty) --preload, over the configured one
             worker_extra_args=[f"--preload={name}" for name in WORKER_CONFIG[_PRELOAD]],
             scheduler_options={"dashboard": False, "dashboard_address": ":0"},
