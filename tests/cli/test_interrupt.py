@@ -90,6 +90,53 @@ def test_ctrl_c_in_md_exits_130_marks_the_run_interrupted_and_resume_completes_i
         assert (resumed[-1].positions == uninterrupted[-1].positions).all()
 
 
+_RACE = """
+import json, os, signal, sys, tempfile, threading
+from aucluster.md import MDSettings, constant, run_md
+from aucluster.structures import build_icosahedron
+atoms = build_icosahedron(4)
+settings = MDSettings(program=constant(300.0), n_steps=100000, sample_interval=100,
+                      checkpoint_interval=500, seed=1)
+outcomes = []
+for k in range(12):
+    directory = tempfile.mkdtemp(dir=sys.argv[1]) + "/md"
+    threading.Timer(0.2 + 0.0137 * k, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        run_md(atoms, settings, directory=directory)
+        outcomes.append("completed")
+    except KeyboardInterrupt:
+        with open(directory + "/run.json") as handle:
+            outcomes.append(json.load(handle)["status"].split(" at step")[0])
+    except Exception as exc:
+        outcomes.append(f"{type(exc).__name__}: {exc}")
+print(json.dumps(outcomes))
+"""
+
+
+def test_ctrl_c_at_any_moment_of_the_cpp_loop_is_a_clean_interrupt(tmp_path):
+    """SIGINT at twelve moments of the integrator's C++ loop. Python's own handler raised
+    where asap3 happened to call into the atoms object: an AsapError ("Failed to extract data
+    from the atoms object") or a segmentation fault, in 2 of 3 runs of this test before the
+    runner held the interrupt to the end of the step. In a subprocess: a crash is a result."""
+    process = subprocess.run(
+        [sys.executable, "-c", _RACE, str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert json.loads(process.stdout) == ["interrupted"] * 12
+
+
+@pytest.mark.parametrize("delay_s", [0.3, 1.0, 2.0])
+def test_ctrl_c_while_the_command_starts_is_one_error_line(tmp_path, delay_s):
+    """The commands' imports (scipy, matplotlib, ase, asap3: seconds) happen inside the
+    command's error handling, not while `aucluster` is imported: a Ctrl-C at start-up, or
+    just after, is the same one line."""
+    args = ["stability", "--potential", "emt", "--max-atoms", "400", "--workers", "1"]
+    process, log = _start(tmp_path, *args, "--db", tmp_path / "s.db", "--csv", tmp_path / "s.csv")
+    time.sleep(delay_s)
+    output = _ctrl_c(process, log)
+    _assert_interrupted(process, output)
+
+
 def test_ctrl_c_in_analyze_exits_130_and_leaves_no_directory(tmp_path):
     ico = tmp_path / "ico.extxyz"
     _ok("build", "icosahedron", "--shells", "4", "-o", ico)
