@@ -66,18 +66,25 @@ def build_decahedron(
     Parameters
     ----------
     p : int
-        Atoms along the edges of the (100) facets perpendicular to the five-fold axis (≥ 2).
+        Atoms along the edges of the (100) facets perpendicular to the five-fold axis (≥ 1;
+        p = 1 only with a re-entrance r ≥ 1).
     q : int
         Atoms along the (100) facets parallel to the five-fold axis (≥ 1; 1 means no (100)
         facets, the regular pentagonal bipyramid).
     r : int
-        Depth of the Marks re-entrance at the pentagon corners (0 ≤ r < p).
+        Depth of the Marks re-entrance at the pentagon corners (≥ 0, any depth ASE builds:
+        r ≥ p gives the compact Marks decahedra such as (2, 3, 3), 550 atoms).
+
+    (p, q, r) = (1, q, 0) is refused: ASE builds it as a single row of q atoms on the
+    five-fold axis, with no twin plane.
     """
-    p = _positive_int("p", p, 2)
+    p = _positive_int("p", p, 1)
     q = _positive_int("q", q, 1)
     r = _positive_int("r", r, 0)
-    if r >= p:
-        raise ParameterError(f"r = {r}: the Marks re-entrance must be shallower than p = {p}")
+    if p == 1 and r == 0:
+        raise ParameterError(
+            f"(p, q, r) = (1, {q}, 0) is a row of {q} atoms, not a decahedron: p ≥ 2, or r ≥ 1"
+        )
     what = f"a decahedron of (p, q, r) = ({p}, {q}, {r})"
     check_atoms((5 * p**3 + p) / 6, what)  # the q = 1, r = 0 member: a lower bound, in O(1)
     check_atoms(decahedron_size(p, q, r), what)

@@ -13,7 +13,7 @@ octahedron             length ≥ 1              all                  1, 6, 19, 
 truncated-octahedron   length, 1 ≤ cutoff,     length = 3·cutoff+1  38, 201, 586 …
                        2·cutoff < length − 1   (regular, equal edges)
 ino-decahedron         p ≥ 2, q ≥ 1, r = 0     p = q                13, 55, 147, 309 …
-marks-decahedron       p ≥ 2, q ≥ 1, 1 ≤ r < p p = q = r + 1        75, 434, 1308 …
+marks-decahedron       p ≥ 1, q ≥ 1, r ≥ 1     p = q = r + 1        75, 434, 1308 …
 =====================  ======================  ===================  ======================
 """
 
@@ -90,15 +90,18 @@ def _family(motif: Motif, max_atoms: int) -> Iterator[MotifMember]:
                 if (n := octahedron_size(length, cutoff)) <= max_atoms:
                     yield _member(motif, n, length=length, cutoff=cutoff)
             length += 1
-    else:  # decahedra: sizes grow with each of p, q, r
-        r_values = (0,) if motif is Motif.INO_DECAHEDRON else None
-        p = 2
-        while decahedron_size(p, 1, 0 if r_values else 1) <= max_atoms:
-            for r in r_values or range(1, p):
+    else:  # decahedra: every (p, q, r) ASE builds; sizes grow with each of p, q, r
+        ino = motif is Motif.INO_DECAHEDRON
+        r_min, r_max = (0, 0) if ino else (1, None)  # Ino: r = 0; Marks: any r ≥ 1
+        p = 2 if ino else 1  # (1, q, 0) is a row of atoms, not a decahedron
+        while decahedron_size(p, 1, r_min) <= max_atoms:
+            r = r_min
+            while (r_max is None or r <= r_max) and decahedron_size(p, 1, r) <= max_atoms:
                 q = 1
                 while (n := decahedron_size(p, q, r)) <= max_atoms:
                     yield _member(motif, n, p=p, q=q, r=r)
                     q += 1
+                r += 1
             p += 1
 
 

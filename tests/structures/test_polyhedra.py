@@ -144,7 +144,9 @@ def test_icosahedron_surface_atoms(n_atoms, n_surface):
         lambda: build_icosahedron(-2),
         lambda: build_icosahedron(2.5),
         lambda: build_decahedron(1, 1, 0),
-        lambda: build_decahedron(2, 2, 2),
+        lambda: build_decahedron(1, 5, 0),  # ASE's row of five atoms
+        lambda: build_decahedron(0, 2, 1),
+        lambda: build_decahedron(2, 2, -1),
         lambda: build_octahedron(3, 2),
         lambda: build_fcc_sphere(-1.0),
         lambda: build_icosahedron(2, element="Xx"),

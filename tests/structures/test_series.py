@@ -1,5 +1,6 @@
 """Closed-form sizes against the builders and against published magic numbers."""
 
+import numpy as np
 import pytest
 
 from aucluster.errors import ParameterError
@@ -88,16 +89,56 @@ def test_family_members_build_to_their_stated_size(motif):
         assert atoms.info["motif"] == str(motif)
 
 
-def test_family_is_complete_for_decahedra():
-    family = {m.parameters for m in motif_family(Motif.MARKS_DECAHEDRON, 200)}
-    expected = {
-        (("p", p), ("q", q), ("r", r))
-        for p in range(2, 10)
-        for q in range(1, 10)
-        for r in range(1, p)
-        if decahedron_size(p, q, r) <= 200
+def _ase_decahedra(max_atoms: int) -> dict[tuple[int, int, int], int]:
+    """Every (p, q, r) ASE's `Decahedron` accepts, with 13 ≤ N ≤ max_atoms, counted by
+    building: adding a layer (q), a re-entrance step (r) or a facet row (p) adds atoms, so each
+    loop stops at the first structure that is too large."""
+    from ase.cluster import Decahedron
+
+    found = {}
+    p = 1
+    while p == 1 or len(Decahedron("Au", p, 1, 0)) <= max_atoms:
+        r = 1 if p == 1 else 0  # (1, q, 0): a row of q atoms on the axis, no decahedron
+        while (n := len(Decahedron("Au", p, 1, r))) <= max_atoms:
+            q = 1
+            while n <= max_atoms:
+                if n >= 13:
+                    found[(p, q, r)] = n
+                q += 1
+                n = len(Decahedron("Au", p, q, r))
+            r += 1
+        p += 1
+    return found
+
+
+def test_decahedral_families_hold_every_structure_ase_builds():
+    """Ino (r = 0) and Marks (r ≥ 1, r ≥ p included: e.g. the compact (2, 3, 3) of 550 atoms)
+    together are ASE's whole grid, each with ASE's atom count."""
+    family = {
+        tuple(v for _, v in m.parameters): m.n_atoms
+        for motif in (Motif.INO_DECAHEDRON, Motif.MARKS_DECAHEDRON)
+        for m in motif_family(motif, 600)
+        if m.n_atoms >= 13
     }
-    assert family == expected
+    assert family == _ase_decahedra(600)
+    assert family[(2, 3, 3)] == 550
+
+
+def test_no_two_decahedra_of_the_grid_are_one_structure():
+    """No (p, q, r) duplicates another's structure: compared by the sorted distances from the
+    centre and the inertia tensor's eigenvalues (invariant under rotation and translation)."""
+    seen = {}
+    for motif in (Motif.INO_DECAHEDRON, Motif.MARKS_DECAHEDRON):
+        for m in motif_family(motif, 600):
+            x = build_member(m).positions
+            x = x - x.mean(axis=0)
+            key = (
+                m.n_atoms,
+                tuple(np.round(np.sort(np.linalg.norm(x, axis=1)), 3)),
+                tuple(np.round(np.linalg.eigvalsh(x.T @ x), 1)),
+            )
+            assert key not in seen, (m.parameters, seen.get(key))
+            seen[key] = m.parameters
 
 
 def test_nearest_member():
