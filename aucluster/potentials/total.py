@@ -11,6 +11,7 @@ import numpy as np
 from ase.calculators.calculator import Calculator, all_changes
 
 from aucluster.errors import ParameterError
+from aucluster.potentials.gupta import GuptaCutoff, asap3_gupta
 from aucluster.potentials.terms import ExactStateCalculator
 from aucluster.structures.elements import SUPPORTED_ELEMENTS
 
@@ -27,8 +28,17 @@ class Potential(StrEnum):
     GUPTA = "gupta"
 
 
-def make_potential(potential: Potential | str, elements: set[str] | frozenset[str]):
-    """A new asap3 calculator for `potential`, checked against the `elements` present."""
+def make_potential(
+    potential: Potential | str,
+    elements: set[str] | frozenset[str],
+    *,
+    gupta_cutoff: "GuptaCutoff | str | None" = None,
+):
+    """A new asap3 calculator for `potential`, checked against the `elements` present.
+
+    `gupta_cutoff` (Gupta only; `aucluster.potentials.gupta.GuptaCutoff`): asap3's default
+    when None.
+    """
     try:
         potential = Potential(potential)
     except ValueError:
@@ -41,6 +51,10 @@ def make_potential(potential: Potential | str, elements: set[str] | frozenset[st
                 f"asap3 EMT has no parameters for {', '.join(bad)}: allowed are "
                 f"{', '.join(SUPPORTED_ELEMENTS)}"
             )
+        if gupta_cutoff is not None and GuptaCutoff.parse(gupta_cutoff).kind != "asap3":
+            raise ParameterError(
+                f"Gupta cutoff {gupta_cutoff}: a setting of the Gupta potential, not of EMT"
+            )
         from asap3 import EMT
 
         return EMT()
@@ -49,9 +63,7 @@ def make_potential(potential: Potential | str, elements: set[str] | frozenset[st
         raise ParameterError(
             f"the Gupta potential here has Baletto's Au parameters only, not {bad}"
         )
-    from asap3 import Gupta
-
-    return Gupta({"Au": list(BALETTO_AU_GUPTA)})
+    return asap3_gupta(BALETTO_AU_GUPTA, gupta_cutoff if gupta_cutoff is not None else "asap3")
 
 
 class TotalCalculator(ExactStateCalculator):

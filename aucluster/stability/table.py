@@ -1,10 +1,12 @@
 """Stability tables in an ASE database: relax every candidate once, keep every result.
 
 Each relaxed cluster is one row (its relaxed structure and energy) with key-value pairs
-`table_key, motif, parameters, potential, n_atoms, energy_eV, energy_per_atom_eV, delta_eV,
-bulk_energy_eV, point_group, fmax_eV_per_A, relax_steps, converged`. A row is written as soon as
-its relaxation finishes (in batches of `WRITE_BATCH`, flushed on interruption too), and
-a rerun relaxes only what is missing (`table_key` = potential | motif | parameters | fmax).
+`table_key, motif, parameters, potential, gupta_cutoff, n_atoms, energy_eV, energy_per_atom_eV,
+delta_eV, bulk_energy_eV, point_group, fmax_eV_per_A, start_lattice_constant_A, relax_steps,
+converged`. A row is written as soon as its relaxation finishes (in batches of `WRITE_BATCH`,
+flushed on interruption too), and a rerun relaxes only what is missing (`table_key` =
+potential | motif | parameters | fmax, then | cutoff=… for a Gupta cutoff other than asap3's
+and | a0=… for a start lattice constant other than the potential's own).
 
 The database is an SQLite file by default or any URL `ase.db.connect` takes (a
 ``postgresql://`` URL works the same; the ``postgres`` extra). Its metadata carry `aucluster:
@@ -33,6 +35,7 @@ from ase.calculators.singlepoint import SinglePointCalculator
 from aucluster.errors import ParameterError
 from aucluster.parallel import BatchCluster, check_workers, map_unordered
 from aucluster.potentials import Potential
+from aucluster.potentials.gupta import GuptaCutoff
 from aucluster.stability.bulk import BulkReference, bulk_reference
 from aucluster.stability.candidates import Candidate, candidates, check_max_atoms, parse_motifs
 from aucluster.stability.energetics import excess_energy
@@ -59,6 +62,10 @@ class TableRow:
     parameters: str
     potential: str
     n_atoms: int
+    #: The Gupta cutoff ("asap3", a radius in Å, "none"); "" for EMT.
+    gupta_cutoff: str = ""
+    #: The database row's identity (`table_key`).
+    table_key: str = ""
     energy_eV: float
     energy_per_atom_eV: float
     delta_eV: float
@@ -67,8 +74,21 @@ class TableRow:
     converged: bool
 
 
-def table_key(potential: str, candidate: Candidate, fmax: float) -> str:
-    return f"{potential}|{candidate.motif}|{candidate.describe_parameters()}|{fmax:g}"
+def table_key(
+    potential: str,
+    candidate: Candidate,
+    fmax: float,
+    *,
+    gupta_cutoff: str = "",
+    start_lattice_constant: float | None = None,
+) -> str:
+    """The row's identity; tables made with the default cutoff and start keep their keys."""
+    key = f"{potential}|{candidate.motif}|{candidate.describe_parameters()}|{fmax:g}"
+    if gupta_cutoff not in ("", "asap3"):
+        key += f"|cutoff={gupta_cutoff}"
+    if start_lattice_constant is not None:
+        key += f"|a0={start_lattice_constant:g}"
+    return key
 
 
 def _is_url(name: str) -> bool:
@@ -189,9 +209,16 @@ def relax_candidate(
     fmax: float,
     max_steps: int,
     point_group_max_atoms: int,
+    gupta_cutoff: str = "asap3",
 ) -> dict[str, Any]:
     """Build and relax one candidate (a Dask task: inputs and output are small and picklable)."""
-    relaxed = relax(candidate.build(element, a0), potential, fmax=fmax, max_steps=max_steps)
+    relaxed = relax(
+        candidate.build(element, a0),
+        potential,
+        fmax=fmax,
+        max_steps=max_steps,
+        gupta_cutoff=gupta_cutoff if potential == Potential.GUPTA else None,
+    )
     group = point_group(relaxed.atoms) if len(relaxed.atoms) <= point_group_max_atoms else ""
     return {
         "numbers": relaxed.atoms.numbers,
@@ -205,17 +232,26 @@ def relax_candidate(
 
 
 def _write_row(
-    db, candidate: Candidate, result: dict, potential: str, fmax: float, ref: BulkReference
+    db,
+    candidate: Candidate,
+    result: dict,
+    potential: str,
+    fmax: float,
+    ref: BulkReference,
+    *,
+    key: str,
+    start_lattice_constant: float,
 ) -> None:
     atoms = Atoms(numbers=result["numbers"], positions=result["positions"], cell=result["cell"])
     atoms.calc = SinglePointCalculator(atoms, energy=result["energy_eV"])
     n = len(atoms)
     db.write(
         atoms,
-        table_key=table_key(potential, candidate, fmax),
+        table_key=key,
         motif=str(candidate.motif),
         parameters=candidate.describe_parameters(),
         potential=potential,
+        gupta_cutoff=ref.gupta_cutoff,
         n_atoms=n,
         energy_eV=result["energy_eV"],
         energy_per_atom_eV=result["energy_eV"] / n,
@@ -223,6 +259,7 @@ def _write_row(
         bulk_energy_eV=ref.energy_per_atom_eV,
         point_group=result["point_group"],
         fmax_eV_per_A=fmax,
+        start_lattice_constant_A=start_lattice_constant,
         relax_steps=int(result["n_steps"]),
         converged=bool(result["converged"]),
     )
@@ -238,6 +275,30 @@ class TableRun:
     bulk: BulkReference
 
 
+def check_gupta_cutoff(potential, cutoff) -> GuptaCutoff:
+    """The parsed cutoff; a cutoff other than asap3's is refused for EMT."""
+    parsed = GuptaCutoff.parse(cutoff if cutoff is not None else "asap3")
+    if parsed.kind != "asap3" and _check_potential(potential) is not Potential.GUPTA:
+        raise ParameterError(
+            f"Gupta cutoff {cutoff}: a setting of the Gupta potential, not of {potential}"
+        )
+    return parsed
+
+
+def check_start_lattice_constant(a0: float | None, element: str = "Au") -> float | None:
+    """None (the potential's own) or a lattice constant within ±10 % of the element's."""
+    if a0 is None:
+        return None
+    from aucluster.structures.elements import lattice_constant
+
+    ref = lattice_constant(element)
+    if not np.isfinite(a0) or not 0.9 * ref <= a0 <= 1.1 * ref:
+        raise ParameterError(
+            f"start lattice constant {a0!r} Å: must lie within ±10 % of {element}'s {ref:g} Å"
+        )
+    return float(a0)
+
+
 def _check_potential(potential) -> Potential:
     try:
         return Potential(potential)
@@ -249,14 +310,18 @@ def _check_potential(potential) -> Potential:
 @dataclass(frozen=True, kw_only=True)
 class StabilitySettings:
     """What a stability table covers (a scenario's ``[stability]`` table): the potential,
-    the motif families ("all", comma-separated names or a list) and the largest cluster."""
+    the motif families ("all", comma-separated names or a list), the largest cluster and the
+    Gupta cutoff ("asap3", a radius in Å or "none"; `aucluster.potentials.gupta`)."""
 
     potential: Potential = Potential.EMT
     motifs: str | tuple[str, ...] = "all"
     max_atoms: int = 1000
+    gupta_cutoff: str = "asap3"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "potential", _check_potential(self.potential))
+        cutoff = check_gupta_cutoff(self.potential, self.gupta_cutoff)
+        object.__setattr__(self, "gupta_cutoff", str(cutoff))
         parse_motifs(self.motifs)
         check_max_atoms(self.max_atoms)
 
@@ -274,15 +339,21 @@ def compute_table(
     fmax: float = DEFAULT_FMAX,
     max_steps: int = DEFAULT_MAX_STEPS,
     point_group_max_atoms: int = DEFAULT_POINT_GROUP_MAX_ATOMS,
+    gupta_cutoff: GuptaCutoff | str | None = None,
+    start_lattice_constant: float | None = None,
     workers: int | None = None,
     scheduler: "str | BatchCluster | None" = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TableRun:
     """Relax every candidate not yet in `database` and return the whole requested table.
 
-    `motifs` is a list or comma-separated names, or "all". `progress(done, total)` is called
-    after each relaxation. Bad input raises `ParameterError` before the database is touched.
+    `motifs` is a list or comma-separated names, or "all". `gupta_cutoff`: the Gupta
+    potential's cutoff (asap3's default when None). The clusters are built at
+    `start_lattice_constant` [Å] (the potential's own bulk lattice constant when None) and
+    relaxed. `progress(done, total)` is called after each relaxation. Bad input raises
+    `ParameterError` before the database is touched.
     """
+    cutoff = str(check_gupta_cutoff(potential, gupta_cutoff))
     potential = str(_check_potential(potential))
     motif_list = parse_motifs(motifs)
     check_max_atoms(max_atoms)
@@ -290,9 +361,21 @@ def compute_table(
     check_workers(workers)
     name = check_database(database)
     wanted = candidates(motif_list, max_atoms)
-    ref = bulk_reference(potential, element)
+    check_start_lattice_constant(start_lattice_constant, element)
+    ref = bulk_reference(potential, element, cutoff if potential == Potential.GUPTA else None)
+    a0 = ref.lattice_constant_A if start_lattice_constant is None else start_lattice_constant
+
+    def key(c: Candidate) -> str:
+        return table_key(
+            potential,
+            c,
+            fmax,
+            gupta_cutoff=ref.gupta_cutoff,
+            start_lattice_constant=start_lattice_constant,
+        )
+
     done = done_keys(name)
-    todo = [c for c in wanted if table_key(potential, c, fmax) not in done]
+    todo = [c for c in wanted if key(c) not in done]
     todo.sort(key=lambda c: -c.n_atoms)  # largest first: the last tasks are the short ones
     if progress is not None:
         progress(0, len(todo))
@@ -304,10 +387,11 @@ def compute_table(
             scheduler=scheduler,
             potential=potential,
             element=element,
-            a0=ref.lattice_constant_A,
+            a0=a0,
             fmax=fmax,
             max_steps=max_steps,
             point_group_max_atoms=point_group_max_atoms,
+            gupta_cutoff=cutoff,
         )
         try:
             with _session(name, write=True) as db:
@@ -323,8 +407,17 @@ def compute_table(
             # another writer since this table started are skipped, under the lock
             with _session(name, write=True) as db:
                 for candidate, result in pending:
-                    if not db.count(table_key=table_key(potential, candidate, fmax)):
-                        _write_row(db, candidate, result, potential, fmax, ref)
+                    if not db.count(table_key=key(candidate)):
+                        _write_row(
+                            db,
+                            candidate,
+                            result,
+                            potential,
+                            fmax,
+                            ref,
+                            key=key(candidate),
+                            start_lattice_constant=a0,
+                        )
             pending.clear()
 
         try:
@@ -337,9 +430,7 @@ def compute_table(
         finally:  # an interrupted table keeps every relaxation that finished
             if pending:
                 flush()
-    rows = read_table(
-        name, potential=potential, keys={table_key(potential, c, fmax) for c in wanted}
-    )
+    rows = read_table(name, potential=potential, keys={key(c) for c in wanted})
     return TableRun(rows=rows, relaxed=len(todo), reused=len(wanted) - len(todo), bulk=ref)
 
 
@@ -359,6 +450,9 @@ def read_table(name: str, *, potential: str, keys: set[str] | None = None) -> li
                     motif=row.motif,
                     parameters=row.parameters,
                     potential=row.potential,
+                    gupta_cutoff=row.get(
+                        "gupta_cutoff", "asap3" if row.potential == "gupta" else ""
+                    ),
                     n_atoms=int(row.n_atoms),
                     energy_eV=float(row.energy_eV),
                     energy_per_atom_eV=float(row.energy_per_atom_eV),
@@ -366,6 +460,26 @@ def read_table(name: str, *, potential: str, keys: set[str] | None = None) -> li
                     point_group=row.point_group,
                     relax_steps=int(row.relax_steps),
                     converged=bool(row.converged),
+                    table_key=row.table_key,
                 )
             )
     return sorted(rows, key=lambda r: (r.n_atoms, r.motif, r.parameters))
+
+
+def read_structures(name: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The relaxed structures (numbers, positions, cell) stored under the given table keys
+    (the first row of each)."""
+    wanted = set(keys)
+    found: dict[str, dict[str, Any]] = {}
+    with _session(name) as db:
+        for row in db.select(sort="id"):
+            if row.table_key in wanted and row.table_key not in found:
+                found[row.table_key] = {
+                    "numbers": row.numbers,
+                    "positions": row.positions,
+                    "cell": np.asarray(row.cell),
+                }
+    missing = wanted - found.keys()
+    if missing:
+        raise ParameterError(f"database {name!r} lacks {len(missing)} of the structures asked for")
+    return found

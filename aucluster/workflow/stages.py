@@ -166,6 +166,7 @@ def stability_stage(scenario: Scenario, out: Path, record, say: Log, *, schedule
         potential=s.potential,
         motifs=s.motifs,
         max_atoms=s.max_atoms,
+        gupta_cutoff=s.gupta_cutoff,
         workers=workers,
         scheduler=scheduler,
     )

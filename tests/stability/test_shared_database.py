@@ -89,8 +89,8 @@ _KILLED_MID_BATCH = textwrap.dedent(
     from aucluster.stability import table
     write_row, written = table._write_row, []
 
-    def write_and_die(*args):
-        write_row(*args)
+    def write_and_die(*args, **kwargs):
+        write_row(*args, **kwargs)
         written.append(1)
         if len(written) == 3:  # three rows of the first batch written, not committed
             os.kill(os.getpid(), signal.SIGKILL)

@@ -160,7 +160,9 @@ def test_cli_writes_table_fits_crossovers_and_figure(small_table, tmp_path):
     assert result.exit_code == 0, result.output
     assert "0 relaxed now" in result.output
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("n_atoms,motif,structural_class,parameters,potential,energy_eV")
+    assert lines[0].startswith(
+        "n_atoms,motif,structural_class,parameters,potential,gupta_cutoff,energy_eV"
+    )
     assert len(lines) == len(run.rows) + 1
     assert (tmp_path / "emt_crossovers.csv").exists()
     assert (tmp_path / "emt_fits.csv").exists()
