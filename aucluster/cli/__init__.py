@@ -42,7 +42,8 @@ class _Group(click.Group):
 #: does not load the analysis, imaging and stability stacks (~3 s of imports for all), and
 #: every import happens inside `_Group.main`, where a Ctrl-C is one `Error:` line.
 _COMMANDS = (
-    "analyze", "build", "compare", "image", "info", "kinetics", "md", "run", "series", "stability",
+    "analyze", "build", "compare", "image", "info", "kinetics", "md", "minima", "run", "series",
+    "stability",
 )  # fmt: skip
 
 

@@ -6,6 +6,11 @@ an effective temperature, remember the lowest. Independent restarts from random 
 starts show how reliably the search finds its best: `hits` counts the restarts that ended
 within `energy_tolerance_eV` of the overall best.
 
+Restarts may also start from the motif table (`motif_seeds`): every shell-motif member with
+N to N + `SEED_EXTRA_ATOMS` atoms, stripped of its least-coordinated atoms down to N. Funnels
+such as the 38-atom truncated octahedron's (LJ38, Au38), which random starts rarely reach,
+are then entered from the start.
+
 ASE has a `BasinHopping` class, but it draws from NumPy's global random state (no seed per
 run, so parallel restarts are not reproducible) and writes trajectory files; this loop is
 the same algorithm with an explicit `numpy.random.Generator` per restart.
@@ -18,7 +23,7 @@ import numpy as np
 from ase import Atoms
 
 from aucluster.errors import ParameterError
-from aucluster.parallel import map_unordered
+from aucluster.parallel import BatchCluster, map_unordered
 from aucluster.potentials import Potential
 from aucluster.stability.relax import relax
 from aucluster.structures.elements import nearest_neighbour_distance
@@ -68,6 +73,43 @@ class RestartResult:
     energy_eV: float
     atoms: Atoms
     step_found: int
+    #: "random", or the motif member the restart was seeded from (`motif_seeds`)
+    start: str = "random"
+
+
+#: A seed is cut from motif members of N to N + this many atoms.
+SEED_EXTRA_ATOMS = 12
+
+
+def motif_seeds(
+    n_atoms: int, *, element: str = "Au", a0: float | None = None
+) -> list[tuple[str, Atoms]]:
+    """Starts for a search of `n_atoms` atoms from the motif families: each member of every
+    shell motif (icosahedra, Ino and Marks decahedra, cuboctahedra, octahedra, truncated
+    octahedra) with N ≤ N' ≤ N + `SEED_EXTRA_ATOMS`, with its N' − N least-coordinated atoms
+    removed one at a time (coordination within 1.2 nearest-neighbour distances, recounted
+    after each removal; ties go to the atom farthest from the centre). Labelled
+    "motif parameters −k"."""
+    from aucluster.structures.motif import SHELL_MOTIFS
+    from aucluster.structures.series import build_member, motif_family
+
+    d_nn = nearest_neighbour_distance(element, a0)
+    seeds = []
+    for motif in SHELL_MOTIFS:
+        for member in motif_family(motif, n_atoms + SEED_EXTRA_ATOMS):
+            if member.n_atoms < n_atoms:
+                continue
+            atoms = build_member(member, element=element, a0=a0)
+            removed = member.n_atoms - n_atoms
+            while len(atoms) > n_atoms:
+                x = atoms.positions
+                dist = np.linalg.norm(x[:, None] - x[None], axis=-1)
+                coordination = ((dist < 1.2 * d_nn).sum(axis=1) - 1).astype(float)
+                radius = np.linalg.norm(x - x.mean(axis=0), axis=1)
+                del atoms[int(np.lexsort((-radius, coordination))[0])]
+            label = " ".join(f"{k}={v}" for k, v in member.parameters)
+            seeds.append((f"{motif} {label}" + (f" −{removed}" if removed else ""), atoms))
+    return seeds
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,7 +166,7 @@ def basin_hopping(
 
 
 def _restart(
-    seed: int,
+    task: tuple[int, str, Atoms | None],
     *,
     n_atoms: int,
     settings: SearchSettings,
@@ -133,12 +175,18 @@ def _restart(
     nn_distance: float,
     calculator_factory,
 ) -> RestartResult:
+    seed, label, start = task
     rng = np.random.default_rng(seed)
-    start = random_cluster(n_atoms, rng, nn_distance=nn_distance, element=element)
+    if start is None:
+        start = random_cluster(n_atoms, rng, nn_distance=nn_distance, element=element)
     atoms, energy, step = basin_hopping(
-        start, settings, rng, potential=potential, calculator_factory=calculator_factory
+        in_vacuum_box(start.copy()),
+        settings,
+        rng,
+        potential=potential,
+        calculator_factory=calculator_factory,
     )
-    return RestartResult(seed=seed, energy_eV=energy, atoms=atoms, step_found=step)
+    return RestartResult(seed=seed, energy_eV=energy, atoms=atoms, step_found=step, start=label)
 
 
 def global_minimum(
@@ -153,26 +201,37 @@ def global_minimum(
     calculator_factory: Callable[[], object] | None = None,
     workers: int | None = 1,
     scheduler: str | None = None,
+    seeds: "list[tuple[str, Atoms]] | None" = None,
 ) -> SearchResult:
-    """Basin hopping from `restarts` random starts (seeds seed, seed+1, …), in parallel over
-    Dask when `workers` > 1 or a `scheduler` is given.
+    """Basin hopping from `restarts` random starts and from each of `seeds` (label, start
+    structure of `n_atoms` atoms; e.g. `motif_seeds`), restart i drawing from the random
+    seed `seed` + i, in parallel over Dask when `workers` > 1 or a `scheduler` is given.
 
     `calculator_factory` replaces `potential` (a model potential in reduced units, with
     `nn_distance` its nearest-neighbour distance).
     """
     if int(n_atoms) != n_atoms or not 2 <= n_atoms <= 200:
         raise ParameterError(f"n_atoms = {n_atoms!r}: global search is for 2–200 atoms")
-    if int(restarts) != restarts or restarts < 1:
-        raise ParameterError(f"restarts = {restarts!r}: must be an integer ≥ 1")
+    seeds = list(seeds or [])
+    if int(restarts) != restarts or restarts < 0 or (restarts == 0 and not seeds):
+        raise ParameterError(
+            f"restarts = {restarts!r}: must be an integer ≥ 1 (≥ 0 with seeded starts)"
+        )
+    bad = [label for label, atoms in seeds if len(atoms) != n_atoms]
+    if bad:
+        raise ParameterError(f"seeded starts {bad} do not have {n_atoms} atoms")
     settings = SearchSettings() if settings is None else settings
     if calculator_factory is None:
         potential = str(Potential(potential))
     d_nn = nearest_neighbour_distance(element) if nn_distance is None else nn_distance
-    seeds = [seed + i for i in range(restarts)]
-    results: list[RestartResult | None] = [None] * restarts
+    tasks: list[tuple[int, str, Atoms | None]] = [
+        (seed + i, label, start)
+        for i, (label, start) in enumerate([*seeds, *[("random", None)] * int(restarts)])
+    ]
+    results: list[RestartResult | None] = [None] * len(tasks)
     for index, result in map_unordered(
         _restart,
-        seeds,
+        tasks,
         workers=workers,
         scheduler=scheduler,
         n_atoms=int(n_atoms),
@@ -196,3 +255,114 @@ def global_minimum(
         hits=hits,
         motif=str(analyze_frame(best.atoms).motif),
     )
+
+
+def _sized_restart(task, *, settings: SearchSettings, **kwargs) -> RestartResult:
+    """A restart of a multi-size search: the task carries its size and its step count."""
+    from dataclasses import replace
+
+    n_atoms, steps, seed, label, start = task
+    return _restart(
+        (seed, label, start), n_atoms=n_atoms, settings=replace(settings, steps=steps), **kwargs
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MinimumRow:
+    """The lowest structure found at one size, with Δ and (where N ± 1 were searched) Δ2E."""
+
+    n_atoms: int
+    energy_eV: float
+    delta_eV: float
+    delta2_eV: float | None
+    magic: bool  # Δ2E > 0 and above both neighbours' Δ2E
+    motif: str  # CNA's verdict on the structure
+    start: str  # the restart that found it: "random" or the motif member it was seeded from
+    hits: int
+    restarts: int
+    steps: int  # basin-hopping steps at this size, over all its restarts
+    atoms: Atoms
+
+
+def global_minima(
+    sizes,
+    *,
+    potential: Potential | str = Potential.EMT,
+    steps_per_size: int = 10_000,
+    random_restarts: int = 4,
+    seed: int = 0,
+    settings: SearchSettings | None = None,
+    element: str = "Au",
+    workers: int | None = None,
+    scheduler: "str | BatchCluster | None" = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[MinimumRow]:
+    """Basin hopping at every size in `sizes`, from `random_restarts` random starts and every
+    `motif_seeds` start, `steps_per_size` steps per size shared equally by its restarts, all
+    restarts of all sizes spread over one Dask pool; then Δ (against ε_bulk of the potential),
+    Δ2E from consecutive sizes and the magic sizes (local maxima of Δ2E)."""
+    from aucluster.analysis import analyze_frame
+    from aucluster.stability.bulk import bulk_reference
+    from aucluster.stability.energetics import excess_energy, second_difference
+
+    sizes = sorted({int(n) for n in sizes})
+    if not sizes or sizes[0] < 2 or sizes[-1] > 200:
+        raise ParameterError(f"sizes {sizes[:1]}…{sizes[-1:]}: global search is for 2–200 atoms")
+    if int(steps_per_size) != steps_per_size or steps_per_size < 1:
+        raise ParameterError(f"steps per size = {steps_per_size!r}: must be an integer ≥ 1")
+    if int(random_restarts) != random_restarts or random_restarts < 0:
+        raise ParameterError(f"random restarts = {random_restarts!r}: must be an integer ≥ 0")
+    potential = str(Potential(potential))
+    base = SearchSettings() if settings is None else settings
+    ref = bulk_reference(potential, element)
+    tasks: list[tuple[int, int, int, str, Atoms | None]] = []
+    per_size: dict[int, tuple[int, int]] = {}
+    for n in sizes:
+        starts = [*motif_seeds(n, element=element), *[("random", None)] * int(random_restarts)]
+        if not starts:
+            raise ParameterError(f"{n} atoms: no motif seed and no random restart")
+        per_size[n] = (len(starts), max(1, int(steps_per_size) // len(starts)))
+        tasks.extend(
+            (n, per_size[n][1], seed + 1000 * n + i, label, start)
+            for i, (label, start) in enumerate(starts)
+        )
+    results: dict[int, list[RestartResult]] = {n: [] for n in sizes}
+    if progress is not None:
+        progress(0, len(tasks))
+    pool = map_unordered(
+        _sized_restart,
+        tasks,
+        workers=workers,
+        scheduler=scheduler,
+        settings=base,
+        potential=potential,
+        element=element,
+        nn_distance=nearest_neighbour_distance(element),
+        calculator_factory=None,
+    )
+    for count, (index, result) in enumerate(pool, start=1):
+        results[tasks[index][0]].append(result)
+        if progress is not None:
+            progress(count, len(tasks))
+    best = {n: min(results[n], key=lambda r: r.energy_eV) for n in sizes}
+    d2 = second_difference(sizes, [best[n].energy_eV for n in sizes])
+    rows = []
+    for n in sizes:
+        b = best[n]
+        magic = n in d2 and d2[n] > 0 and all(d2[n] > d2[m] for m in (n - 1, n + 1) if m in d2)
+        rows.append(
+            MinimumRow(
+                n_atoms=n,
+                energy_eV=b.energy_eV,
+                delta_eV=excess_energy(b.energy_eV, n, ref.energy_per_atom_eV),
+                delta2_eV=d2.get(n),
+                magic=bool(magic),
+                motif=str(analyze_frame(b.atoms).motif),
+                start=b.start,
+                hits=sum(r.energy_eV <= b.energy_eV + base.energy_tolerance_eV for r in results[n]),
+                restarts=per_size[n][0],
+                steps=per_size[n][0] * per_size[n][1],
+                atoms=b.atoms,
+            )
+        )
+    return rows

@@ -292,6 +292,12 @@ CASES = [
     _case(_TABLE.replace("{OUT}/s.db", "postgresql://u@127.0.0.1:9/x"), "aucluster[postgres]")
     if not __import__("importlib").util.find_spec("ase_db_backends")
     else _case(_TABLE.replace("{OUT}/s.db", "postgresql://u@127.0.0.1:9/x"), "127.0.0.1"),
+    # minima
+    _case("minima --sizes 1-5 -o {OUT}/m", "1-5"),
+    _case("minima --sizes 13-x -o {OUT}/m", "13-x"),
+    _case("minima --sizes 13 --steps-per-size 0 -o {OUT}/m", "--steps-per-size"),
+    _case("minima --sizes 13 --random-restarts -1 -o {OUT}/m", "--random-restarts"),
+    _case("minima --sizes 13 -o {IN}/ico.extxyz", "ico.extxyz"),
     # run: scenario files, sweeps, replicas, pools, damaged run directories
     _case("run {IN}/negative.toml --smoke -o {OUT}/run", "seed = -1"),
     _case("run {IN}/latin1.toml -o {OUT}/run", "utf-8"),

@@ -6,7 +6,7 @@ from ase.calculators.calculator import Calculator, all_changes
 
 from aucluster.errors import ParameterError
 from aucluster.stability import relax
-from aucluster.stability.search import SearchSettings, global_minimum
+from aucluster.stability.search import SearchSettings, global_minimum, motif_seeds
 from aucluster.structures import build_icosahedron
 
 
@@ -62,8 +62,52 @@ def test_basin_hopping_reaches_the_emt_icosahedron_and_is_reproducible():
     assert first.motif == "icosahedral"  # CNA's verdict on the structure found
 
 
+#: The LJ fcc lattice constant whose nearest-neighbour distance is the pair minimum 2^(1/6) σ.
+LJ_A0 = 2 ** (1 / 6) * np.sqrt(2)
+
+
+@pytest.mark.slow
+def test_seeded_search_finds_lj38():
+    # LJ38 global minimum −173.928427 ε, the fcc truncated octahedron (Doye, Miller & Wales,
+    # J. Chem. Phys. 110, 6896 (1999); Cambridge Cluster Database): a narrow funnel that
+    # random starts rarely reach and that the motif table enters from the start
+    seeds = motif_seeds(38, a0=LJ_A0)
+    assert all(len(atoms) == 38 for _, atoms in seeds)
+    result = global_minimum(
+        38,
+        restarts=1,
+        seed=1,
+        seeds=seeds,
+        settings=SearchSettings(steps=5, temperature_eV=0.8, step_A=0.3, fmax=1e-3),
+        nn_distance=2 ** (1 / 6),
+        calculator_factory=LennardJones,
+    )
+    assert result.energy_eV == pytest.approx(-173.928427, abs=1e-4)
+    # the TO38 member and the 44-atom octahedron stripped of its 6 vertices (the same
+    # structure) both end there
+    at_minimum = {r.start for r in result.restarts if r.energy_eV < -173.9284}
+    assert {"truncated-octahedron length=4 cutoff=1", "octahedron length=4 −6"} <= at_minimum
+    assert len(result.restarts) == len(seeds) + 1
+
+
+def test_motif_seeds_strip_the_least_coordinated_atoms():
+    # Au54 from the 55-atom Mackay icosahedron: one vertex (coordination 6) goes, never the
+    # centre (12); seeds come from every shell motif within 12 atoms above
+    seeds = dict(motif_seeds(54))
+    ih = seeds["icosahedron n_shells=3 −1"]
+    full = build_icosahedron(3)
+    centre = full.positions.mean(axis=0)
+    assert len(ih) == 54
+    assert np.min(np.linalg.norm(ih.positions - centre, axis=1)) < 1e-6  # centre kept
+    labels = " ".join(seeds)
+    for motif in ("icosahedron", "ino-decahedron", "marks-decahedron", "cuboctahedron"):
+        assert motif in labels
+
+
 def test_search_bad_input():
     with pytest.raises(ParameterError, match="restarts"):
         global_minimum(13, restarts=0)
+    with pytest.raises(ParameterError, match="do not have 13 atoms"):
+        global_minimum(13, restarts=1, seeds=[("wrong", build_icosahedron(3))])
     with pytest.raises(ParameterError, match="step_A"):
         SearchSettings(step_A=-1)

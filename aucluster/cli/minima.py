@@ -1,0 +1,230 @@
+"""`aucluster minima`: global minima of small clusters by basin hopping seeded from the motif
+table, with Δ, Δ2E and the magic sizes (CSV, extended XYZ of the structures, figure)."""
+
+from pathlib import Path
+
+import click
+
+from aucluster.cli.options import overwrite_option, scheduler_option, workers_option
+from aucluster.errors import ParameterError
+from aucluster.parallel import BatchCluster
+from aucluster.potentials import Potential
+from aucluster.store.files import check_output_dir, refuse_existing
+from aucluster.store.provenance import provenance_record
+
+MINIMA_COLUMNS = (
+    "n_atoms",
+    "potential",
+    "energy_eV",
+    "delta_eV",
+    "delta2_energy_eV",
+    "magic",
+    "cna_motif",
+    "found_from",
+    "restarts_at_minimum",
+    "restarts",
+    "steps",
+    "motif_table_lowest_eV",
+    "below_motif_table_eV",
+)
+
+
+def parse_sizes(text: str) -> list[int]:
+    """'13-80' or '13,38,55' → sizes."""
+    try:
+        if "-" in text:
+            low, high = (int(x) for x in text.split("-", 1))
+            sizes = list(range(low, high + 1))
+        else:
+            sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ParameterError(f"sizes {text!r}: a range such as 13-80 or a list 13,38,55") from None
+    if not sizes or min(sizes) < 2 or max(sizes) > 200:
+        raise ParameterError(f"sizes {text!r}: global search is for 2–200 atoms")
+    return sizes
+
+
+def _table_lowest(path: Path | None) -> dict[int, float]:
+    if path is None:
+        return {}
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        lowest: dict[int, float] = {}
+        for r in rows:
+            n, e = int(r["n_atoms"]), float(r["energy_eV"])
+            lowest[n] = min(e, lowest.get(n, e))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ParameterError(f"motif table {str(path)!r}: {exc}") from None
+    return lowest
+
+
+@click.command()
+@click.option(
+    "--potential",
+    type=click.Choice([str(p) for p in Potential]),
+    default=str(Potential.EMT),
+    show_default=True,
+    help="asap3 EMT or Gupta (Baletto's Au, asap3's cutoff).",
+)
+@click.option("--sizes", default="13-80", show_default=True, help="Cluster sizes [atoms].")
+@click.option(
+    "--steps-per-size",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Basin-hopping steps per size, shared by its restarts (every motif seed + the random "
+    "ones).",
+)
+@click.option(
+    "--random-restarts",
+    type=int,
+    default=4,
+    show_default=True,
+    help="Restarts from random compact starts per size, beside the motif seeds.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--motif-table",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A stability table (CSV of `aucluster stability`) to compare each minimum with.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("minima"),
+    show_default=True,
+    help="Directory: global_minima.csv, global_minima.extxyz, global_minima.png.",
+)
+@workers_option
+@scheduler_option
+@overwrite_option
+def minima(
+    overwrite: bool,
+    potential: str,
+    sizes: str,
+    steps_per_size: int,
+    random_restarts: int,
+    seed: int,
+    motif_table: Path | None,
+    output: Path,
+    workers: int | None,
+    scheduler: str | BatchCluster | None,
+) -> None:
+    """Global minima by basin hopping (Wales & Doye 1997) from the motif table's members
+    (stripped to each size) and random starts; Δ, Δ2E and the magic sizes."""
+    from aucluster.stability.search import global_minima
+
+    size_list = parse_sizes(sizes)
+    if steps_per_size < 1 or random_restarts < 0 or seed < 0:
+        raise ParameterError("--steps-per-size must be ≥ 1, --random-restarts ≥ 0 and --seed ≥ 0")
+    table = _table_lowest(motif_table)
+    outputs = [output / n for n in ("global_minima.csv", "global_minima.extxyz")]
+    outputs.append(output / "global_minima.png")
+    check_output_dir(output)
+    refuse_existing(outputs, overwrite)
+    bar = click.progressbar(length=1, label=f"basin hopping ({potential})", show_pos=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    with bar:
+        rows = global_minima(
+            size_list,
+            potential=potential,
+            steps_per_size=steps_per_size,
+            random_restarts=random_restarts,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    from ase.io import write
+
+    from aucluster.store import atomic_output, write_csv, write_provenance
+
+    output.mkdir(parents=True, exist_ok=True)
+    table_rows = []
+    for r in rows:
+        ref = table.get(r.n_atoms)
+        table_rows.append(
+            [
+                r.n_atoms,
+                potential,
+                f"{r.energy_eV:.6f}",
+                f"{r.delta_eV:.6f}",
+                "" if r.delta2_eV is None else f"{r.delta2_eV:.6f}",
+                int(r.magic),
+                r.motif,
+                r.start,
+                r.hits,
+                r.restarts,
+                r.steps,
+                "" if ref is None else f"{ref:.6f}",
+                "" if ref is None else f"{ref - r.energy_eV:.6f}",
+            ]
+        )
+    record = provenance_record(
+        settings={
+            "potential": potential,
+            "sizes": size_list,
+            "steps_per_size": steps_per_size,
+            "random_restarts": random_restarts,
+            "seed": seed,
+            "motif_table": None if motif_table is None else str(motif_table),
+        }
+    )
+    written = [write_csv(outputs[0], table_rows, MINIMA_COLUMNS)]
+    with atomic_output(outputs[1]) as tmp:
+        frames = []
+        for r in rows:
+            atoms = r.atoms.copy()
+            atoms.info.update(n_atoms=r.n_atoms, energy_eV=r.energy_eV, found_from=r.start)
+            frames.append(atoms)
+        write(tmp, frames, format="extxyz")
+    written.append(outputs[1])
+    with atomic_output(outputs[2]) as tmp:
+        _plot(
+            rows, tmp, title=f"Au, {potential.upper()}: global minima, {steps_per_size} steps/size"
+        )
+    written.append(outputs[2])
+    for path in written:
+        write_provenance(path, record)
+    magic = [r.n_atoms for r in rows if r.magic]
+    click.echo(f"{len(rows)} sizes; magic (Δ2E peaks): {', '.join(map(str, magic)) or 'none'}")
+    below = [
+        r.n_atoms for r in rows if r.n_atoms in table and table[r.n_atoms] - r.energy_eV > 1e-3
+    ]
+    if table:
+        click.echo(f"below the motif table's lowest: {', '.join(map(str, below)) or 'none'}")
+    click.echo(f"→ {', '.join(str(p) for p in written)}")
+
+
+def _plot(rows, path, *, title: str) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    n = [r.n_atoms for r in rows]
+    left.plot(n, [r.delta_eV for r in rows], "o-", ms=3)
+    left.set_xlabel("N")
+    left.set_ylabel("Δ [eV]")
+    left.set_title("(a) excess energy of the lowest structure found")
+    pairs = [(r.n_atoms, r.delta2_eV) for r in rows if r.delta2_eV is not None]
+    if pairs:
+        right.plot(*zip(*pairs, strict=True), "o-", ms=3)
+    for r in rows:
+        if r.magic:
+            right.annotate(
+                str(r.n_atoms), (r.n_atoms, r.delta2_eV), fontsize=7, ha="center", va="bottom"
+            )
+    right.axhline(0, color="grey", lw=0.8)
+    right.set_xlabel("N")
+    right.set_ylabel("Δ$_2$E [eV]")
+    right.set_title("(b) second difference; magic sizes labelled")
+    fig.suptitle(title)
+    fig.savefig(path, dpi=120, format="png")
