@@ -5,7 +5,12 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.options import overwrite_option, scheduler_option, workers_option
+from aucluster.cli.options import (
+    overwrite_option,
+    scheduler_option,
+    task_progress,
+    workers_option,
+)
 from aucluster.errors import ParameterError
 from aucluster.parallel import BatchCluster
 from aucluster.potentials import Potential
@@ -126,13 +131,7 @@ def minima(
     outputs.append(output / "global_minima.png")
     check_output_dir(output)
     refuse_existing(outputs, overwrite)
-    bar = click.progressbar(length=1, label=f"basin hopping ({potential})", show_pos=True)
-
-    def progress(done: int, total: int) -> None:
-        bar.length = max(total, 1)
-        bar.update(done - bar.pos)
-
-    with bar:
+    with task_progress(f"basin hopping ({potential})") as progress:
         rows = global_minima(
             size_list,
             potential=potential,

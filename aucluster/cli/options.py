@@ -1,6 +1,8 @@
 """Click options (and the MD progress bar) more than one command uses, defined once."""
 
+import contextlib
 import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +125,17 @@ class MDProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def task_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for work that reports `progress(done, total)` (the stability table, its
+    free energies, the global-minimum search): yields that callback; the total may change."""
+    bar = click.progressbar(length=1, label=label, show_pos=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    with bar:
+        yield progress

@@ -5,7 +5,12 @@ from pathlib import Path
 
 import click
 
-from aucluster.cli.options import overwrite_option, scheduler_option, workers_option
+from aucluster.cli.options import (
+    overwrite_option,
+    scheduler_option,
+    task_progress,
+    workers_option,
+)
 from aucluster.errors import ParameterError
 from aucluster.parallel import BatchCluster, dask_available, default_workers
 from aucluster.potentials import Potential
@@ -182,13 +187,7 @@ def stability(
                 err=True,
             )
 
-    bar = click.progressbar(length=1, label=f"relaxing ({potential})", show_pos=True)
-
-    def progress(done: int, total: int) -> None:
-        bar.length = max(total, 1)
-        bar.update(done - bar.pos)
-
-    with bar:
+    with task_progress(f"relaxing ({potential})") as progress:
         run = compute_table(
             database,
             potential=potential,
@@ -272,13 +271,7 @@ def _free_energies(
     from aucluster.store import atomic_output, write_csv, write_provenance
     from aucluster.thermo.homologous import melting_scale
 
-    n = sum(r.n_atoms <= max_atoms for r in summary.on_envelope)
-    bar = click.progressbar(length=max(n, 1), label="vibrational modes", show_pos=True)
-
-    def progress(done: int, total: int) -> None:
-        bar.update(done - bar.pos)
-
-    with bar:
+    with task_progress("vibrational modes") as progress:
         table = free_energy_table(
             database,
             summary.on_envelope,

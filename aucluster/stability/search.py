@@ -27,7 +27,7 @@ from aucluster.parallel import BatchCluster, map_unordered
 from aucluster.potentials import Potential
 from aucluster.stability.relax import relax
 from aucluster.structures.elements import nearest_neighbour_distance
-from aucluster.structures.geometry import in_vacuum_box
+from aucluster.structures.geometry import coordination_numbers, in_vacuum_box
 from aucluster.structures.packing import points_in_shell, random_sequential_addition
 
 
@@ -102,10 +102,8 @@ def motif_seeds(
             atoms = build_member(member, element=element, a0=a0)
             removed = member.n_atoms - n_atoms
             while len(atoms) > n_atoms:
-                x = atoms.positions
-                dist = np.linalg.norm(x[:, None] - x[None], axis=-1)
-                coordination = ((dist < 1.2 * d_nn).sum(axis=1) - 1).astype(float)
-                radius = np.linalg.norm(x - x.mean(axis=0), axis=1)
+                coordination = coordination_numbers(atoms, 1.2 * d_nn)
+                radius = np.linalg.norm(atoms.positions - atoms.positions.mean(axis=0), axis=1)
                 del atoms[int(np.lexsort((-radius, coordination))[0])]
             label = " ".join(f"{k}={v}" for k, v in member.parameters)
             seeds.append((f"{motif} {label}" + (f" −{removed}" if removed else ""), atoms))
