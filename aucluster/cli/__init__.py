@@ -1,11 +1,13 @@
 """The `aucluster` command: a click group with one small module per command, no physics."""
 
 import sys
+from typing import NoReturn
 
 import click
 
 from aucluster import __version__
 from aucluster.errors import ParameterError
+from aucluster.interrupts import held_ctrl_c
 
 
 class _Group(click.Group):
@@ -28,19 +30,34 @@ class _Group(click.Group):
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C: the shell's 128 + SIGINT
-                click.echo("Error: interrupted (Ctrl-C)", err=True)
-                sys.exit(130)
+                _interrupted()
             click.echo("Aborted.", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Error: interrupted (Ctrl-C)", err=True)
-            sys.exit(130)
+            _interrupted()
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: one line and the shell's 128 + SIGINT.
+
+    CPython marks a KeyboardInterrupt that ends code run from a string (``exec("…")``, as
+    scipy's array-API shim does while it is imported) as "unhandled" in a process-wide flag
+    that only the next such run clears; at exit the flag overrides ``sys.exit`` and the
+    process kills itself with SIGINT (exit −2), even though the interrupt was caught here.
+    A Ctrl-C landing in those imports did that; a command's module is now imported with the
+    Ctrl-C held (`aucluster.interrupts`), but a command's own later imports (matplotlib,
+    Dask) are not. An ``exec`` that completes clears the flag.
+    """
+    exec("pass")  # clears CPython's unhandled-KeyboardInterrupt flag, see above
+    click.echo("Error: interrupted (Ctrl-C)", err=True)
+    sys.exit(130)
 
 
 #: Each command's module, imported only when the command is asked for: `aucluster md …`
 #: does not load the analysis, imaging and stability stacks (~3 s of imports for all), and
-#: every import happens inside `_Group.main`, where a Ctrl-C is one `Error:` line.
+#: every import happens inside `_Group.main`, where a Ctrl-C is one `Error:` line, and with
+#: the Ctrl-C held until the import is complete (see `aucluster.interrupts`).
 _COMMANDS = (
     "analyze", "build", "compare", "image", "info", "kinetics", "md", "minima", "run", "series",
     "stability",
@@ -55,7 +72,9 @@ class _LazyGroup(_Group):
         if cmd_name in _COMMANDS and cmd_name not in self.commands:
             from importlib import import_module
 
-            self.add_command(getattr(import_module(f"aucluster.cli.{cmd_name}"), cmd_name))
+            with held_ctrl_c():  # a Ctrl-C in the imports is raised once they are complete
+                module = import_module(f"aucluster.cli.{cmd_name}")
+            self.add_command(getattr(module, cmd_name))
         return super().get_command(ctx, cmd_name)
 
 

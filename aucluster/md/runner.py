@@ -9,10 +9,7 @@ are resumed and runs that are not reseed at the same steps and stay bit-for-bit 
 """
 
 import os
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +21,7 @@ from ase.io.trajectory import TrajectoryWriter
 from ase.md.velocitydistribution import Stationary, ZeroRotation
 
 from aucluster.errors import ParameterError
+from aucluster.interrupts import CtrlC, held_ctrl_c
 from aucluster.limits import check_box
 from aucluster.md import rundir
 from aucluster.md.cloud import seed_cloud
@@ -176,7 +174,7 @@ class _Run:
         self._traj: TrajectoryWriter | None = None
         self._log: Any = None
         self._log_file: Any = None
-        self._sigint = False  # a Ctrl-C that waits for the step in progress to finish
+        self._ctrl_c = CtrlC()  # a Ctrl-C held until the step in progress has finished
 
     def fresh_engine(self) -> None:
         """New calculator and integrator for the segment starting at `self.step`. Done at
@@ -199,35 +197,8 @@ class _Run:
                 fn(self.atoms, self.step)
         if self.step % s.sample_interval == 0 or self.step == s.total_steps:
             self.record()
-        if self._sigint:
+        if self._ctrl_c.pressed:  # held during the step (asap3's C++ loop): raised here
             raise KeyboardInterrupt
-
-    @contextmanager
-    def _ctrl_c_between_steps(self) -> Iterator[None]:
-        """Hold a Ctrl-C until the step in progress has finished, then raise it from the
-        step observer. Python runs its SIGINT handler at the next bytecode, which inside
-        asap3's C++ loop can be asap3's own call into the atoms object: the
-        KeyboardInterrupt then comes out as `AsapError: Failed to extract data from the
-        atoms object` instead. A second Ctrl-C interrupts at once. Only where Python's own
-        handler is installed, in the main thread (a Dask worker thread keeps its own)."""
-        if (
-            threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-        ):
-            yield
-            return
-
-        def hold(signum: int, frame: Any) -> None:
-            if self._sigint:
-                raise KeyboardInterrupt
-            self._sigint = True
-
-        self._sigint = False
-        signal.signal(signal.SIGINT, hold)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def record(self) -> None:
         s, atoms, step = self.settings, self.atoms, self.step
@@ -287,12 +258,12 @@ class _Run:
             if self.step == 0 and self.n_frames == 0:  # forces checked by run_md already
                 self.record()
                 self.checkpoint()
-            with self._ctrl_c_between_steps():
+            with held_ctrl_c() as self._ctrl_c:
                 while self.step < s.total_steps:
                     boundary = (self.step // s.checkpoint_interval + 1) * s.checkpoint_interval
                     self.dyn.run(min(boundary, s.total_steps) - self.step)
                     self.checkpoint()
-                    if self._sigint:  # came during the checkpoint: it is complete now
+                    if self._ctrl_c.pressed:  # came during the checkpoint: it is complete now
                         raise KeyboardInterrupt
                     self.fresh_engine()
             self._traj = self._log = self._log_file = None
