@@ -1,9 +1,9 @@
 """Local relaxation of one cluster with FIRE.
 
-FIRE (Bitzek et al., Phys. Rev. Lett. 97, 170201 (2006); ASE's, step for step: `fire`) needs only forces and a few hundred
-steps for a 1,500-atom EMT cluster (~0.2 s); BFGS would build a 3N × 3N Hessian (minutes at
-that size). The default force criterion, max |F| < 0.005 eV/Å, fixes energies to ~10⁻⁴ eV
-per cluster, far below the differences between motifs.
+FIRE (Bitzek et al., Phys. Rev. Lett. 97, 170201 (2006); ASE's, step for step: `fire`) needs
+only forces and a few hundred steps for a 1,500-atom EMT cluster (~0.2 s); BFGS would build a
+3N × 3N Hessian (minutes at that size). The default force criterion, max |F| < 0.005 eV/Å,
+fixes energies to ~10⁻⁴ eV per cluster, far below the differences between motifs.
 """
 
 from dataclasses import dataclass
