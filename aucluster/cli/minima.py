@@ -29,6 +29,7 @@ MINIMA_COLUMNS = (
     "restarts_at_minimum",
     "restarts",
     "steps",
+    "pass2_gain_eV",
     "motif_table_lowest_eV",
     "below_motif_table_eV",
 )
@@ -80,8 +81,9 @@ def _table_lowest(path: Path | None) -> dict[int, float]:
     type=int,
     default=10_000,
     show_default=True,
-    help="Basin-hopping steps per size, shared by its restarts (every motif seed + the random "
-    "ones).",
+    help="Basin-hopping steps per size, shared equally by its restarts: pass 1 from every "
+    "motif seed and the random starts, pass 2 from the neighbouring sizes' minima (N+1 minus "
+    "an atom, N-1 plus one) and its own.",
 )
 @click.option(
     "--random-restarts",
@@ -163,6 +165,7 @@ def minima(
                 r.hits,
                 r.restarts,
                 r.steps,
+                f"{r.pass2_gain_eV:.6f}",
                 "" if ref is None else f"{ref:.6f}",
                 "" if ref is None else f"{ref - r.energy_eV:.6f}",
             ]
@@ -195,6 +198,8 @@ def minima(
         write_provenance(path, record)
     magic = [r.n_atoms for r in rows if r.magic]
     click.echo(f"{len(rows)} sizes; magic (Δ2E peaks): {', '.join(map(str, magic)) or 'none'}")
+    gained = [f"{r.n_atoms} ({r.pass2_gain_eV:.3f} eV)" for r in rows if r.pass2_gain_eV > 1e-3]
+    click.echo(f"lowered by pass 2 (neighbours' minima): {', '.join(gained) or 'none'}")
     below = [
         r.n_atoms for r in rows if r.n_atoms in table and table[r.n_atoms] - r.energy_eV > 1e-3
     ]

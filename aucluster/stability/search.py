@@ -99,15 +99,48 @@ def motif_seeds(
         for member in motif_family(motif, n_atoms + SEED_EXTRA_ATOMS):
             if member.n_atoms < n_atoms:
                 continue
-            atoms = build_member(member, element=element, a0=a0)
+            atoms = strip_to(build_member(member, element=element, a0=a0), n_atoms, d_nn)
             removed = member.n_atoms - n_atoms
-            while len(atoms) > n_atoms:
-                coordination = coordination_numbers(atoms, 1.2 * d_nn)
-                radius = np.linalg.norm(atoms.positions - atoms.positions.mean(axis=0), axis=1)
-                del atoms[int(np.lexsort((-radius, coordination))[0])]
             label = " ".join(f"{k}={v}" for k, v in member.parameters)
             seeds.append((f"{motif} {label}" + (f" −{removed}" if removed else ""), atoms))
     return seeds
+
+
+def strip_to(atoms: Atoms, n_atoms: int, nn_distance: float) -> Atoms:
+    """A copy of `atoms` with its least-coordinated atoms removed one at a time down to
+    `n_atoms` (neighbours within 1.2 `nn_distance`, recounted after each removal; ties go to
+    the atom farthest from the centre)."""
+    atoms = atoms.copy()
+    while len(atoms) > n_atoms:
+        coordination = coordination_numbers(atoms, 1.2 * nn_distance)
+        radius = np.linalg.norm(atoms.positions - atoms.positions.mean(axis=0), axis=1)
+        del atoms[int(np.lexsort((-radius, coordination))[0])]
+    return atoms
+
+
+def add_atom(
+    atoms: Atoms, nn_distance: float, rng: np.random.Generator, *, directions: int = 32
+) -> Atoms:
+    """A copy of `atoms` with one atom more, on the surface site with the most neighbours:
+    of `directions` random points one `nn_distance` from each atom, those no closer than
+    0.95 `nn_distance` to any atom, the one with the most atoms within 1.2 `nn_distance`
+    (ties: nearest the centre)."""
+    from scipy.spatial import cKDTree
+
+    v = rng.normal(size=(len(atoms), directions, 3))
+    v /= np.linalg.norm(v, axis=2, keepdims=True)
+    points = (atoms.positions[:, None, :] + nn_distance * v).reshape(-1, 3)
+    tree = cKDTree(atoms.positions)
+    nearest, _ = tree.query(points)
+    points = points[nearest >= 0.95 * nn_distance]
+    if not len(points):
+        raise ValueError("no free site found around the cluster")
+    counts = np.array([len(x) for x in tree.query_ball_point(points, 1.2 * nn_distance)])
+    radius = np.linalg.norm(points - atoms.positions.mean(axis=0), axis=1)
+    out = atoms.copy()
+    out.append(atoms[0])
+    out.positions[-1] = points[int(np.lexsort((radius, -counts))[0])]
+    return in_vacuum_box(out)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,6 +312,8 @@ class MinimumRow:
     hits: int
     restarts: int
     steps: int  # basin-hopping steps at this size, over all its restarts
+    #: how far pass 2 (starts from the neighbouring sizes' minima) went below pass 1 [eV]
+    pass2_gain_eV: float
     atoms: Atoms
 
 
@@ -295,10 +330,17 @@ def global_minima(
     scheduler: "str | BatchCluster | None" = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[MinimumRow]:
-    """Basin hopping at every size in `sizes`, from `random_restarts` random starts and every
-    `motif_seeds` start, `steps_per_size` steps per size shared equally by its restarts, all
-    restarts of all sizes spread over one Dask pool; then Δ (against ε_bulk of the potential),
-    Δ2E from consecutive sizes and the magic sizes (local maxima of Δ2E)."""
+    """Basin hopping at every size in `sizes`, in two passes over one Dask pool, then Δ
+    (against ε_bulk of the potential), Δ2E from consecutive sizes and the magic sizes (local
+    maxima of Δ2E).
+
+    Pass 1 starts from `random_restarts` random structures and every `motif_seeds` start.
+    Pass 2 starts from the pass-1 minima of the neighbouring sizes, where they were searched:
+    N + 1's with its least-coordinated atom removed (`strip_to`), N − 1's with an atom added
+    on its best-coordinated site (`add_atom`), and N's own (a continuation). A size whose
+    pass-1 search stopped above a funnel its neighbours found is entered from there. Every
+    restart of a size has the same length, `steps_per_size` shared by the restarts of both
+    passes."""
     from aucluster.analysis import analyze_frame
     from aucluster.stability.bulk import bulk_reference
     from aucluster.stability.energetics import excess_energy, second_difference
@@ -313,35 +355,64 @@ def global_minima(
     potential = str(Potential(potential))
     base = SearchSettings() if settings is None else settings
     ref = bulk_reference(potential, element)
+    d_nn = nearest_neighbour_distance(element)
+    present = set(sizes)
+
+    def neighbours(n: int) -> int:  # pass-2 starts of size n
+        return 1 + (n + 1 in present) + (n - 1 in present)
+
     tasks: list[tuple[int, int, int, str, Atoms | None]] = []
     per_size: dict[int, tuple[int, int]] = {}
     for n in sizes:
         starts = [*motif_seeds(n, element=element), *[("random", None)] * int(random_restarts)]
         if not starts:
             raise ParameterError(f"{n} atoms: no motif seed and no random restart")
-        per_size[n] = (len(starts), max(1, int(steps_per_size) // len(starts)))
+        n_starts = len(starts) + neighbours(n)
+        per_size[n] = (n_starts, max(1, int(steps_per_size) // n_starts))
         tasks.extend(
             (n, per_size[n][1], seed + 1000 * n + i, label, start)
             for i, (label, start) in enumerate(starts)
         )
+    total = len(tasks) + sum(neighbours(n) for n in sizes)
     results: dict[int, list[RestartResult]] = {n: [] for n in sizes}
     if progress is not None:
-        progress(0, len(tasks))
-    pool = map_unordered(
-        _sized_restart,
-        tasks,
-        workers=workers,
-        scheduler=scheduler,
-        settings=base,
-        potential=potential,
-        element=element,
-        nn_distance=nearest_neighbour_distance(element),
-        calculator_factory=None,
-    )
-    for count, (index, result) in enumerate(pool, start=1):
-        results[tasks[index][0]].append(result)
-        if progress is not None:
-            progress(count, len(tasks))
+        progress(0, total)
+    done = 0
+
+    def run(batch) -> None:
+        nonlocal done
+        pool = map_unordered(
+            _sized_restart,
+            batch,
+            workers=workers,
+            scheduler=scheduler,
+            settings=base,
+            potential=potential,
+            element=element,
+            nn_distance=d_nn,
+            calculator_factory=None,
+        )
+        for index, result in pool:
+            results[batch[index][0]].append(result)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+    run(tasks)
+    first = {n: min(results[n], key=lambda r: r.energy_eV) for n in sizes}
+    second: list[tuple[int, int, int, str, Atoms | None]] = []
+    for n in sizes:
+        rng = np.random.default_rng(seed + 1000 * n + 999)
+        starts = [(f"{n}-atom pass-1 minimum", first[n].atoms)]
+        if n + 1 in present:
+            starts.append((f"{n + 1}-atom minimum −1", strip_to(first[n + 1].atoms, n, d_nn)))
+        if n - 1 in present:
+            starts.append((f"{n - 1}-atom minimum +1", add_atom(first[n - 1].atoms, d_nn, rng)))
+        second.extend(
+            (n, per_size[n][1], seed + 1000 * n + 500 + i, label, start)
+            for i, (label, start) in enumerate(starts)
+        )
+    run(second)
     best = {n: min(results[n], key=lambda r: r.energy_eV) for n in sizes}
     d2 = second_difference(sizes, [best[n].energy_eV for n in sizes])
     rows = []
@@ -360,6 +431,7 @@ def global_minima(
                 hits=sum(r.energy_eV <= b.energy_eV + base.energy_tolerance_eV for r in results[n]),
                 restarts=per_size[n][0],
                 steps=per_size[n][0] * per_size[n][1],
+                pass2_gain_eV=first[n].energy_eV - b.energy_eV,
                 atoms=b.atoms,
             )
         )

@@ -6,8 +6,17 @@ from ase.calculators.calculator import Calculator, all_changes
 
 from aucluster.errors import ParameterError
 from aucluster.stability import relax
-from aucluster.stability.search import SearchSettings, global_minimum, motif_seeds
+from aucluster.stability.search import (
+    SearchSettings,
+    add_atom,
+    global_minima,
+    global_minimum,
+    motif_seeds,
+    strip_to,
+)
 from aucluster.structures import build_icosahedron
+from aucluster.structures.elements import nearest_neighbour_distance
+from aucluster.structures.geometry import coordination_numbers
 
 
 class LennardJones(Calculator):
@@ -102,6 +111,43 @@ def test_motif_seeds_strip_the_least_coordinated_atoms():
     labels = " ".join(seeds)
     for motif in ("icosahedron", "ino-decahedron", "marks-decahedron", "cuboctahedron"):
         assert motif in labels
+
+
+def test_strip_to_removes_a_vertex_and_add_atom_fills_a_hollow_site():
+    # Mackay Ih55 → 54: a vertex goes (coordination 6, the lowest); Ih13 + 1: the new atom
+    # sits in a three-fold hollow of the (111)-like facets (3 neighbours at d_nn, none closer)
+    d_nn = nearest_neighbour_distance("Au")
+    ih55 = build_icosahedron(3)
+    ih54 = strip_to(ih55, 54, d_nn)
+    assert len(ih54) == 54
+    gaps = np.linalg.norm(ih55.positions[:, None] - ih54.positions[None], axis=2).min(axis=1)
+    kept = gaps < 1e-6
+    assert np.sum(~kept) == 1
+    assert coordination_numbers(ih55, 1.2 * d_nn)[~kept][0] == 6
+    ih13 = build_icosahedron(2)
+    ih14 = add_atom(ih13, d_nn, np.random.default_rng(0))
+    new = ih14.positions[-1]
+    distances = np.linalg.norm(ih14.positions[:-1] - new, axis=1)
+    assert distances.min() >= 0.95 * d_nn
+    assert np.sum(distances < 1.2 * d_nn) == 3
+
+
+@pytest.mark.slow
+def test_pass_2_starts_from_the_neighbouring_sizes_minima():
+    rows = global_minima(
+        [37, 38, 39],
+        steps_per_size=12,
+        random_restarts=1,
+        settings=SearchSettings(steps=1),
+        workers=1,
+    )
+    for row in rows:
+        assert row.pass2_gain_eV >= 0
+        assert row.steps == row.restarts * (12 // row.restarts)
+    by_size = {r.n_atoms: r for r in rows}
+    # every size had its own continuation, the middle one both neighbours as well
+    assert by_size[38].restarts == len(motif_seeds(38)) + 1 + 3
+    assert by_size[37].restarts == len(motif_seeds(37)) + 1 + 2
 
 
 def test_search_bad_input():
