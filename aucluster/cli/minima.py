@@ -99,6 +99,13 @@ def _table_lowest(path: Path | None) -> dict[int, float]:
     help="A stability table (CSV of `aucluster stability`) to compare each minimum with.",
 )
 @click.option(
+    "--compare",
+    "compare_csv",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Another run's global_minima.csv (e.g. the other potential): drawn beside this one, "
+    "and the magic sizes of both compared.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
@@ -117,6 +124,7 @@ def minima(
     random_restarts: int,
     seed: int,
     motif_table: Path | None,
+    compare_csv: Path | None,
     output: Path,
     workers: int | None,
     scheduler: str | BatchCluster | None,
@@ -129,6 +137,7 @@ def minima(
     if steps_per_size < 1 or random_restarts < 0 or seed < 0:
         raise ParameterError("--steps-per-size must be ≥ 1, --random-restarts ≥ 0 and --seed ≥ 0")
     table = _table_lowest(motif_table)
+    other = None if compare_csv is None else read_minima(compare_csv)
     outputs = [output / n for n in ("global_minima.csv", "global_minima.extxyz")]
     outputs.append(output / "global_minima.png")
     check_output_dir(output)
@@ -178,6 +187,7 @@ def minima(
             "random_restarts": random_restarts,
             "seed": seed,
             "motif_table": None if motif_table is None else str(motif_table),
+            "compare": None if compare_csv is None else str(compare_csv),
         }
     )
     written = [write_csv(outputs[0], table_rows, MINIMA_COLUMNS)]
@@ -191,7 +201,11 @@ def minima(
     written.append(outputs[1])
     with atomic_output(outputs[2]) as tmp:
         _plot(
-            rows, tmp, title=f"Au, {potential.upper()}: global minima, {steps_per_size} steps/size"
+            rows,
+            tmp,
+            title=f"Au, {potential.upper()}: global minima, {steps_per_size} steps/size",
+            label=potential.upper(),
+            other=other,
         )
     written.append(outputs[2])
     for path in written:
@@ -205,27 +219,75 @@ def minima(
     ]
     if table:
         click.echo(f"below the motif table's lowest: {', '.join(map(str, below)) or 'none'}")
+    if other is not None:
+        mine, theirs = set(magic), {n for n, row in other.items() if row["magic"]}
+        name = next(iter(other.values()))["potential"].upper() if other else "other"
+        for what, sizes_ in (
+            ("magic in both", mine & theirs),
+            (f"only {potential.upper()}", mine - theirs),
+            (f"only {name}", theirs - mine),
+        ):
+            click.echo(f"{what}: {', '.join(map(str, sorted(sizes_))) or 'none'}")
     click.echo(f"→ {', '.join(str(p) for p in written)}")
 
 
-def _plot(rows, path, *, title: str) -> None:
+def read_minima(path: Path) -> dict[int, dict]:
+    """A global_minima.csv: n_atoms → {potential, delta_eV, delta2_eV (or None), magic}."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return {
+                int(r["n_atoms"]): {
+                    "potential": r["potential"],
+                    "delta_eV": float(r["delta_eV"]),
+                    "delta2_eV": float(r["delta2_energy_eV"]) if r["delta2_energy_eV"] else None,
+                    "magic": r["magic"] == "1",
+                }
+                for r in csv.DictReader(handle)
+            }
+    except (OSError, KeyError, ValueError) as exc:
+        raise ParameterError(f"minima table {str(path)!r}: {exc}") from None
+
+
+def _plot(rows, path, *, title: str, label: str = "", other=None) -> None:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     left, right = fig.subplots(1, 2)
-    n = [r.n_atoms for r in rows]
-    left.plot(n, [r.delta_eV for r in rows], "o-", ms=3)
-    left.set_xlabel("N")
-    left.set_ylabel("Δ [eV]")
-    left.set_title("(a) excess energy of the lowest structure found")
-    pairs = [(r.n_atoms, r.delta2_eV) for r in rows if r.delta2_eV is not None]
-    if pairs:
-        right.plot(*zip(*pairs, strict=True), "o-", ms=3)
-    for r in rows:
-        if r.magic:
-            right.annotate(
-                str(r.n_atoms), (r.n_atoms, r.delta2_eV), fontsize=7, ha="center", va="bottom"
+    series = [
+        (
+            label,
+            [(r.n_atoms, r.delta_eV) for r in rows],
+            [(r.n_atoms, r.delta2_eV, r.magic) for r in rows if r.delta2_eV is not None],
+        )
+    ]
+    if other:
+        name = next(iter(other.values()))["potential"].upper()
+        series.append(
+            (
+                name,
+                [(n, o["delta_eV"]) for n, o in sorted(other.items())],
+                [
+                    (n, o["delta2_eV"], o["magic"])
+                    for n, o in sorted(other.items())
+                    if o["delta2_eV"] is not None
+                ],
             )
+        )
+    for k, (name, deltas, d2) in enumerate(series):
+        colour = f"C{k}"
+        left.plot(*zip(*deltas, strict=True), "o-", ms=3, color=colour, label=name or None)
+        if d2:
+            right.plot([n for n, _, _ in d2], [v for _, v, _ in d2], "o-", ms=3, color=colour)
+        for n, v, magic in d2:
+            if magic:
+                right.annotate(
+                    str(n), (n, v), fontsize=7, ha="center", va="bottom" if k == 0 else "top",
+                    color=colour,
+                )  # fmt: skip
+    if other:
+        left.legend()
     right.axhline(0, color="grey", lw=0.8)
     right.set_xlabel("N")
     right.set_ylabel("Δ$_2$E [eV]")

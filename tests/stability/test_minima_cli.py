@@ -42,6 +42,20 @@ def test_minima_reach_to38_from_the_motif_seeds_and_mark_it_magic(tmp_path):
     frames = read(out / "global_minima.extxyz", index=":")
     assert [len(f) for f in frames] == [37, 38, 39]
     assert (out / "global_minima.png").stat().st_size > 0
+    assert float(rows[38]["pass2_gain_eV"]) >= 0
+
+    # the same search again, compared with the first: the same magic sizes on both sides
+    again = CliRunner().invoke(
+        main,
+        [
+            "minima", "--sizes", "37-39", "--steps-per-size", "20", "--random-restarts", "0",
+            "-o", str(tmp_path / "again"), "--workers", "1",
+            "--compare", str(out / "global_minima.csv"),
+        ],
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "magic in both: 38\n" in again.output
+    assert "only EMT: none\n" in again.output
 
 
 @pytest.mark.parametrize("text", ["1-5", "13-x", "", "300"])
