@@ -213,6 +213,8 @@ def stability(
         "bulk_lattice_constant_A": run.bulk.lattice_constant_A,
         "bulk_energy_per_atom_eV": run.bulk.energy_per_atom_eV,
     }
+    if temps:  # the free-energy files' settings too (they share this record)
+        settings |= {"temperatures_K": temps, "free_energy_max_atoms": free_energy_max_atoms}
     record = provenance_record(settings=settings)
     name = potential.upper() + (
         f" (cutoff {run.bulk.gupta_cutoff})" if run.bulk.gupta_cutoff not in ("", "asap3") else ""

@@ -1,6 +1,8 @@
 """The database: rows with their key-value pairs, resumable, foreign files refused untouched."""
 
 import hashlib
+import json
+from pathlib import Path
 
 import pytest
 from ase import Atoms
@@ -168,3 +170,20 @@ def test_cli_writes_table_fits_crossovers_and_figure(small_table, tmp_path):
     assert (tmp_path / "emt_fits.csv").exists()
     assert (tmp_path / "emt.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "emt.csv.provenance.json").exists()
+
+
+def test_cli_free_energies_are_written_with_their_settings_in_provenance(small_table, tmp_path):
+    path, _ = small_table
+    copy = tmp_path / "t.db"
+    copy.write_bytes(path.read_bytes())
+    out = tmp_path / "emt.csv"
+    args = ["stability", "--db", str(copy), "--csv", str(out), "--motifs", "icosahedron"]
+    args += ["--max-atoms", "90", "--workers", "1", "--temperatures", "300,600"]
+    result = CliRunner().invoke(main, [*args, "--free-energy-max-atoms", "20"])
+    assert result.exit_code == 0, result.output
+    free = tmp_path / "emt_free_energy.csv"
+    assert free.exists()
+    for table in (out, free):
+        settings = json.loads(Path(f"{table}.provenance.json").read_text())["settings"]
+        assert settings["temperatures_K"] == [300.0, 600.0]
+        assert settings["free_energy_max_atoms"] == 20
