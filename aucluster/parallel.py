@@ -56,7 +56,8 @@ SCHEDULER_TIMEOUT = "20s"
 #: Python-heavy FIRE loop it cost ~40 % (40 relaxations: 13.1 s with it, 8.6 s without, 9.5 s
 #: in this process). Off for the clusters started here.
 #: Each local worker also runs `aucluster._dask_worker` at its start (Ctrl-C is this
-#: process's alone; no warning per task cancelled when the cluster closes early).
+#: process's alone; no warning per task cancelled when the cluster closes early; for local
+#: workers, no traceback for a heartbeat cut by the closing scheduler).
 _PRELOAD = "distributed.worker.preload"
 WORKER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
@@ -165,7 +166,9 @@ def _local_cluster(n_workers: int):
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set(WORKER_CONFIG):
+    from aucluster._dask_worker import LOCAL_KEY
+
+    with dask.config.set({**WORKER_CONFIG, LOCAL_KEY: True}):
         return LocalCluster(  # the config is handed to the workers by their nannies
             n_workers=n_workers,
             threads_per_worker=1,
