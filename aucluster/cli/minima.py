@@ -30,6 +30,7 @@ MINIMA_COLUMNS = (
     "restarts",
     "steps",
     "pass2_gain_eV",
+    "neighbour_gap_eV",
     "motif_table_lowest_eV",
     "below_motif_table_eV",
 )
@@ -131,7 +132,7 @@ def minima(
 ) -> None:
     """Global minima by basin hopping (Wales & Doye 1997) from the motif table's members
     (stripped to each size) and random starts; Δ, Δ2E and the magic sizes."""
-    from aucluster.stability.search import global_minima
+    from aucluster.stability.search import SearchSettings, global_minima
 
     size_list = parse_sizes(sizes)
     if steps_per_size < 1 or random_restarts < 0 or seed < 0:
@@ -175,6 +176,7 @@ def minima(
                 r.restarts,
                 r.steps,
                 f"{r.pass2_gain_eV:.6f}",
+                "" if r.neighbour_gap_eV is None else f"{r.neighbour_gap_eV:.6f}",
                 "" if ref is None else f"{ref:.6f}",
                 "" if ref is None else f"{ref - r.energy_eV:.6f}",
             ]
@@ -214,6 +216,16 @@ def minima(
     click.echo(f"{len(rows)} sizes; magic (Δ2E peaks): {', '.join(map(str, magic)) or 'none'}")
     gained = [f"{r.n_atoms} ({r.pass2_gain_eV:.3f} eV)" for r in rows if r.pass2_gain_eV > 1e-3]
     click.echo(f"lowered by pass 2 (neighbours' minima): {', '.join(gained) or 'none'}")
+    tolerance = SearchSettings().energy_tolerance_eV
+    short = [
+        f"{r.n_atoms} ({r.neighbour_gap_eV:.3f} eV)"
+        for r in rows
+        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -tolerance
+    ]
+    click.echo(
+        "not converged (a neighbour's final minimum, one atom off, relaxes lower): "
+        + (", ".join(short) or "none")
+    )
     below = [
         r.n_atoms for r in rows if r.n_atoms in table and table[r.n_atoms] - r.energy_eV > 1e-3
     ]

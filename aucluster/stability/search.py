@@ -314,7 +314,47 @@ class MinimumRow:
     steps: int  # basin-hopping steps at this size, over all its restarts
     #: how far pass 2 (starts from the neighbouring sizes' minima) went below pass 1 [eV]
     pass2_gain_eV: float
+    #: E(N) minus the lowest of N + 1's final minimum stripped to N and N − 1's with an atom
+    #: added, each relaxed once [eV] (None without a searched neighbour); < 0 proves the
+    #: search stopped above a lower N-atom structure (`neighbour_gaps`)
+    neighbour_gap_eV: float | None
     atoms: Atoms
+
+
+def neighbour_gaps(
+    minima: dict[int, tuple[Atoms, float]],
+    *,
+    potential: Potential | str = Potential.EMT,
+    fmax: float = 0.01,
+    seed: int = 0,
+    calculator_factory: Callable[[], object] | None = None,
+) -> dict[int, float]:
+    """A consistency check of a set of minima {N: (structure, energy [eV])}: for each N with
+    a neighbour in the set, E(N) − min(E of N + 1's structure `strip_to` N, E of N − 1's
+    with `add_atom`), each relaxed once with FIRE to `fmax`.
+
+    A negative gap is a proof that the search at N stopped above the global minimum: a lower
+    N-atom structure is one relaxation away. A non-negative gap proves nothing. (Comparing
+    E(N + 1) with E(N) does not: a cluster N + 1 lower than N only says that its last atom
+    is bound more strongly than in the bulk, which a closed shell can do.)"""
+    element = next(iter(minima.values()))[0].get_chemical_symbols()[0]
+    d_nn = nearest_neighbour_distance(element)
+    gaps = {}
+    for n, (_, energy) in sorted(minima.items()):
+        candidates = []
+        if n + 1 in minima:
+            candidates.append(strip_to(minima[n + 1][0], n, d_nn))
+        if n - 1 in minima:
+            rng = np.random.default_rng(seed + 1000 * n + 998)
+            candidates.append(add_atom(minima[n - 1][0], d_nn, rng))
+        if not candidates:
+            continue
+        energies = []
+        for start in candidates:
+            calc = calculator_factory() if calculator_factory is not None else None
+            energies.append(relax(start, potential, fmax=fmax, calculator=calc).energy_eV)
+        gaps[n] = float(energy - min(energies))
+    return gaps
 
 
 def global_minima(
@@ -340,7 +380,7 @@ def global_minima(
     on its best-coordinated site (`add_atom`), and N's own (a continuation). A size whose
     pass-1 search stopped above a funnel its neighbours found is entered from there. Every
     restart of a size has the same length, `steps_per_size` shared by the restarts of both
-    passes."""
+    passes. Last, `neighbour_gaps` checks the final minima against their neighbours'."""
     from aucluster.analysis import analyze_frame
     from aucluster.stability.bulk import bulk_reference
     from aucluster.stability.energetics import excess_energy, second_difference
@@ -414,6 +454,12 @@ def global_minima(
         )
     run(second)
     best = {n: min(results[n], key=lambda r: r.energy_eV) for n in sizes}
+    gaps = neighbour_gaps(
+        {n: (best[n].atoms, best[n].energy_eV) for n in sizes},
+        potential=potential,
+        fmax=base.fmax,
+        seed=seed,
+    )
     d2 = second_difference(sizes, [best[n].energy_eV for n in sizes])
     rows = []
     for n in sizes:
@@ -432,6 +478,7 @@ def global_minima(
                 restarts=per_size[n][0],
                 steps=per_size[n][0] * per_size[n][1],
                 pass2_gain_eV=first[n].energy_eV - b.energy_eV,
+                neighbour_gap_eV=gaps.get(n),
                 atoms=b.atoms,
             )
         )

@@ -43,6 +43,8 @@ def test_minima_reach_to38_from_the_motif_seeds_and_mark_it_magic(tmp_path):
     assert [len(f) for f in frames] == [37, 38, 39]
     assert (out / "global_minima.png").stat().st_size > 0
     assert float(rows[38]["pass2_gain_eV"]) >= 0
+    assert all(rows[n]["neighbour_gap_eV"] != "" for n in (37, 38, 39))  # each has a neighbour
+    assert "not converged" in result.output
 
     # the same search again, compared with the first: the same magic sizes on both sides
     again = CliRunner().invoke(

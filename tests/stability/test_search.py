@@ -12,6 +12,8 @@ from aucluster.stability.search import (
     global_minima,
     global_minimum,
     motif_seeds,
+    neighbour_gaps,
+    random_cluster,
     strip_to,
 )
 from aucluster.structures import build_icosahedron
@@ -143,11 +145,29 @@ def test_pass_2_starts_from_the_neighbouring_sizes_minima():
     )
     for row in rows:
         assert row.pass2_gain_eV >= 0
+        assert row.neighbour_gap_eV is not None
         assert row.steps == row.restarts * (12 // row.restarts)
     by_size = {r.n_atoms: r for r in rows}
     # every size had its own continuation, the middle one both neighbours as well
     assert by_size[38].restarts == len(motif_seeds(38)) + 1 + 3
     assert by_size[37].restarts == len(motif_seeds(37)) + 1 + 2
+
+
+def test_a_size_left_above_a_neighbours_minimum_has_a_negative_gap():
+    # 14 atoms: Ih13 with an adatom, relaxed; stripped of its adatom it relaxes back to Ih13,
+    # so a 13-atom "minimum" above Ih13 is proven short by exactly its distance to Ih13
+    d_nn = nearest_neighbour_distance("Au")
+    ih13 = relax(build_icosahedron(2), "emt", fmax=0.001)
+    ih14 = relax(add_atom(ih13.atoms, d_nn, np.random.default_rng(0)), "emt", fmax=0.001)
+    start = random_cluster(13, np.random.default_rng(3), nn_distance=d_nn)
+    worse = relax(start, "emt", fmax=0.001)
+    assert worse.energy_eV > ih13.energy_eV + 0.05  # not the icosahedron
+    for at_13, expected in ((worse, worse.energy_eV - ih13.energy_eV), (ih13, 0.0)):
+        minima = {13: (at_13.atoms, at_13.energy_eV), 14: (ih14.atoms, ih14.energy_eV)}
+        gaps = neighbour_gaps(minima, potential="emt", fmax=0.001)
+        assert gaps[13] == pytest.approx(expected, abs=1e-4)
+    assert set(gaps) == {13, 14}
+    assert neighbour_gaps({13: minima[13]}, potential="emt") == {}  # no neighbour: no check
 
 
 def test_search_bad_input():
