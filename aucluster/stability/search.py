@@ -314,8 +314,8 @@ class MinimumRow:
     steps: int  # basin-hopping steps at this size, over all its restarts
     #: how far pass 2 (starts from the neighbouring sizes' minima) went below pass 1 [eV]
     pass2_gain_eV: float
-    #: E(N) minus the lowest of N + 1's final minimum stripped to N and N − 1's with an atom
-    #: added, each relaxed once [eV] (None without a searched neighbour); < 0 proves the
+    #: the lowest of N + 1's final minimum stripped to N and N − 1's with an atom added, each
+    #: relaxed once, minus E(N) [eV] (None without a searched neighbour); < 0 proves the
     #: search stopped above a lower N-atom structure (`neighbour_gaps`)
     neighbour_gap_eV: float | None
     atoms: Atoms
@@ -330,8 +330,8 @@ def neighbour_gaps(
     calculator_factory: Callable[[], object] | None = None,
 ) -> dict[int, float]:
     """A consistency check of a set of minima {N: (structure, energy [eV])}: for each N with
-    a neighbour in the set, E(N) − min(E of N + 1's structure `strip_to` N, E of N − 1's
-    with `add_atom`), each relaxed once with FIRE to `fmax`.
+    a neighbour in the set, min(E of N + 1's structure `strip_to` N, E of N − 1's with
+    `add_atom`) − E(N), each relaxed once with FIRE to `fmax`.
 
     A negative gap is a proof that the search at N stopped above the global minimum: a lower
     N-atom structure is one relaxation away. A non-negative gap proves nothing. (Comparing
@@ -353,7 +353,7 @@ def neighbour_gaps(
         for start in candidates:
             calc = calculator_factory() if calculator_factory is not None else None
             energies.append(relax(start, potential, fmax=fmax, calculator=calc).energy_eV)
-        gaps[n] = float(energy - min(energies))
+        gaps[n] = float(min(energies) - energy)
     return gaps
 
 

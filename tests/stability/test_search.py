@@ -162,7 +162,7 @@ def test_a_size_left_above_a_neighbours_minimum_has_a_negative_gap():
     start = random_cluster(13, np.random.default_rng(3), nn_distance=d_nn)
     worse = relax(start, "emt", fmax=0.001)
     assert worse.energy_eV > ih13.energy_eV + 0.05  # not the icosahedron
-    for at_13, expected in ((worse, worse.energy_eV - ih13.energy_eV), (ih13, 0.0)):
+    for at_13, expected in ((worse, ih13.energy_eV - worse.energy_eV), (ih13, 0.0)):
         minima = {13: (at_13.atoms, at_13.energy_eV), 14: (ih14.atoms, ih14.energy_eV)}
         gaps = neighbour_gaps(minima, potential="emt", fmax=0.001)
         assert gaps[13] == pytest.approx(expected, abs=1e-4)
