@@ -1,14 +1,17 @@
 """Provenance records: what produced a file, so that a result can be traced and redone.
 
-A record holds the package version, the settings, the seed, hashes of the input files, the
+A record holds the package version (and, run from a git checkout, its commit and whether the
+checkout had uncommitted changes), the settings, the seed, hashes of the input files, the
 command line, versions of the main dependencies, and the time. The CLI writes it beside each
 output as ``<output>.provenance.json`` (DESIGN, conventions).
 """
 
 import datetime as _dt
+import functools
 import hashlib
 import os
 import platform
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -40,6 +43,28 @@ def _package_version(name: str) -> str | None:
         return None
 
 
+@functools.cache
+def source_revision() -> dict[str, Any] | None:
+    """The git commit of the checkout the package runs from and whether tracked files differ
+    from it ({"commit", "modified"}), or None (an installed copy, or no git): a version
+    number alone does not say which code made a table between releases."""
+    root = Path(aucluster.__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return None
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()  # fmt: skip
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "modified": bool(status.strip())}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -65,6 +90,7 @@ def provenance_record(
     return {
         "package": "aucluster",
         "version": aucluster.__version__,
+        "source": source_revision(),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "command": list(sys.argv if command is None else command),
         "settings": _jsonable(settings),

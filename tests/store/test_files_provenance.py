@@ -54,3 +54,19 @@ def test_provenance_record_and_file(tmp_path):
     path = write_provenance(tmp_path / "out.extxyz", record)
     assert path.name == "out.extxyz.provenance.json"
     assert json.loads(path.read_text())["command"] == ["x"]
+
+
+def test_the_record_names_the_commit_of_a_git_checkout():
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(aucluster.__file__).resolve().parent.parent
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("the package is not run from a git checkout here")
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    source = provenance_record(settings={})["source"]
+    assert source["commit"] == head
+    assert isinstance(source["modified"], bool)
