@@ -298,8 +298,21 @@ def _plot(rows, path, *, title: str, label: str = "", other=None) -> None:
                     str(n), (n, v), fontsize=7, ha="center", va="bottom" if k == 0 else "top",
                     color=colour,
                 )  # fmt: skip
-    if other:
+    short = [
+        (r.n_atoms, r.delta_eV)
+        for r in rows
+        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -1e-3
+    ]
+    if short:
+        left.plot(
+            *zip(*short, strict=True), "o", ms=8, mfc="none", color="C3",
+            label=f"{label} not converged (neighbour check)".strip(),
+        )  # fmt: skip
+    if other or short:
         left.legend()
+    left.set_xlabel("N")
+    left.set_ylabel("Δ = (E − N ε$_{bulk}$) / N$^{2/3}$ [eV]")
+    left.set_title("(a) Δ against N")
     right.axhline(0, color="grey", lw=0.8)
     right.set_xlabel("N")
     right.set_ylabel("Δ$_2$E [eV]")
