@@ -298,10 +298,13 @@ def _plot(rows, path, *, title: str, label: str = "", other=None) -> None:
                     str(n), (n, v), fontsize=7, ha="center", va="bottom" if k == 0 else "top",
                     color=colour,
                 )  # fmt: skip
+    from aucluster.stability.search import SearchSettings
+
+    tolerance = SearchSettings().energy_tolerance_eV
     short = [
         (r.n_atoms, r.delta_eV)
         for r in rows
-        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -1e-3
+        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -tolerance
     ]
     if short:
         left.plot(

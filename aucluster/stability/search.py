@@ -337,6 +337,8 @@ def neighbour_gaps(
     N-atom structure is one relaxation away. A non-negative gap proves nothing. (Comparing
     E(N + 1) with E(N) does not: a cluster N + 1 lower than N only says that its last atom
     is bound more strongly than in the bulk, which a closed shell can do.)"""
+    if not minima:
+        return {}
     element = next(iter(minima.values()))[0].get_chemical_symbols()[0]
     d_nn = nearest_neighbour_distance(element)
     gaps = {}

@@ -168,6 +168,7 @@ def test_a_size_left_above_a_neighbours_minimum_has_a_negative_gap():
         assert gaps[13] == pytest.approx(expected, abs=1e-4)
     assert set(gaps) == {13, 14}
     assert neighbour_gaps({13: minima[13]}, potential="emt") == {}  # no neighbour: no check
+    assert neighbour_gaps({}, potential="emt") == {}
 
 
 def test_search_bad_input():
