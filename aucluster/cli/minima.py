@@ -132,7 +132,7 @@ def minima(
 ) -> None:
     """Global minima by basin hopping (Wales & Doye 1997) from the motif table's members
     (stripped to each size) and random starts; Δ, Δ2E and the magic sizes."""
-    from aucluster.stability.search import SearchSettings, global_minima
+    from aucluster.stability.search import global_minima
 
     size_list = parse_sizes(sizes)
     if steps_per_size < 1 or random_restarts < 0 or seed < 0:
@@ -216,12 +216,7 @@ def minima(
     click.echo(f"{len(rows)} sizes; magic (Δ2E peaks): {', '.join(map(str, magic)) or 'none'}")
     gained = [f"{r.n_atoms} ({r.pass2_gain_eV:.3f} eV)" for r in rows if r.pass2_gain_eV > 1e-3]
     click.echo(f"lowered by pass 2 (neighbours' minima): {', '.join(gained) or 'none'}")
-    tolerance = SearchSettings().energy_tolerance_eV
-    short = [
-        f"{r.n_atoms} ({r.neighbour_gap_eV:.3f} eV)"
-        for r in rows
-        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -tolerance
-    ]
+    short = [f"{r.n_atoms} ({r.neighbour_gap_eV:.3f} eV)" for r in _unconverged(rows)]
     click.echo(
         "not converged (a neighbour's final minimum, one atom off, relaxes lower): "
         + (", ".join(short) or "none")
@@ -262,6 +257,15 @@ def read_minima(path: Path) -> dict[int, dict]:
         raise ParameterError(f"minima table {str(path)!r}: {exc}") from None
 
 
+def _unconverged(rows) -> list:
+    """The rows whose neighbour check proves the search short (`neighbour_gap_eV` below
+    minus the search's energy tolerance)."""
+    from aucluster.stability.search import SearchSettings
+
+    tolerance = SearchSettings().energy_tolerance_eV
+    return [r for r in rows if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -tolerance]
+
+
 def _plot(rows, path, *, title: str, label: str = "", other=None) -> None:
     from matplotlib.figure import Figure
 
@@ -298,14 +302,7 @@ def _plot(rows, path, *, title: str, label: str = "", other=None) -> None:
                     str(n), (n, v), fontsize=7, ha="center", va="bottom" if k == 0 else "top",
                     color=colour,
                 )  # fmt: skip
-    from aucluster.stability.search import SearchSettings
-
-    tolerance = SearchSettings().energy_tolerance_eV
-    short = [
-        (r.n_atoms, r.delta_eV)
-        for r in rows
-        if r.neighbour_gap_eV is not None and r.neighbour_gap_eV < -tolerance
-    ]
+    short = [(r.n_atoms, r.delta_eV) for r in _unconverged(rows)]
     if short:
         left.plot(
             *zip(*short, strict=True), "o", ms=8, mfc="none", color="C3",

@@ -321,6 +321,21 @@ class MinimumRow:
     atoms: Atoms
 
 
+def neighbour_starts(
+    structures: dict[int, Atoms], n_atoms: int, nn_distance: float, rng: np.random.Generator
+) -> list[tuple[str, Atoms]]:
+    """N-atom starts from the neighbouring sizes' structures, where `structures` holds them:
+    N + 1's with its least-coordinated atom removed (`strip_to`) and N − 1's with an atom on
+    its best-coordinated site (`add_atom`), labelled."""
+    n = n_atoms
+    starts = []
+    if n + 1 in structures:
+        starts.append((f"{n + 1}-atom minimum −1", strip_to(structures[n + 1], n, nn_distance)))
+    if n - 1 in structures:
+        starts.append((f"{n - 1}-atom minimum +1", add_atom(structures[n - 1], nn_distance, rng)))
+    return starts
+
+
 def neighbour_gaps(
     minima: dict[int, tuple[Atoms, float]],
     *,
@@ -330,8 +345,8 @@ def neighbour_gaps(
     calculator_factory: Callable[[], object] | None = None,
 ) -> dict[int, float]:
     """A consistency check of a set of minima {N: (structure, energy [eV])}: for each N with
-    a neighbour in the set, min(E of N + 1's structure `strip_to` N, E of N − 1's with
-    `add_atom`) − E(N), each relaxed once with FIRE to `fmax`.
+    a neighbour in the set, the lowest energy of its `neighbour_starts`, each relaxed once
+    with FIRE to `fmax`, minus E(N).
 
     A negative gap is a proof that the search at N stopped above the global minimum: a lower
     N-atom structure is one relaxation away. A non-negative gap proves nothing. (Comparing
@@ -341,18 +356,15 @@ def neighbour_gaps(
         return {}
     element = next(iter(minima.values()))[0].get_chemical_symbols()[0]
     d_nn = nearest_neighbour_distance(element)
+    structures = {n: atoms for n, (atoms, _) in minima.items()}
     gaps = {}
     for n, (_, energy) in sorted(minima.items()):
-        candidates = []
-        if n + 1 in minima:
-            candidates.append(strip_to(minima[n + 1][0], n, d_nn))
-        if n - 1 in minima:
-            rng = np.random.default_rng(seed + 1000 * n + 998)
-            candidates.append(add_atom(minima[n - 1][0], d_nn, rng))
+        rng = np.random.default_rng(seed + 1000 * n + 998)
+        candidates = neighbour_starts(structures, n, d_nn, rng)
         if not candidates:
             continue
         energies = []
-        for start in candidates:
+        for _, start in candidates:
             calc = calculator_factory() if calculator_factory is not None else None
             energies.append(relax(start, potential, fmax=fmax, calculator=calc).energy_eV)
         gaps[n] = float(min(energies) - energy)
@@ -445,11 +457,10 @@ def global_minima(
     second: list[tuple[int, int, int, str, Atoms | None]] = []
     for n in sizes:
         rng = np.random.default_rng(seed + 1000 * n + 999)
-        starts = [(f"{n}-atom pass-1 minimum", first[n].atoms)]
-        if n + 1 in present:
-            starts.append((f"{n + 1}-atom minimum −1", strip_to(first[n + 1].atoms, n, d_nn)))
-        if n - 1 in present:
-            starts.append((f"{n - 1}-atom minimum +1", add_atom(first[n - 1].atoms, d_nn, rng)))
+        starts = [
+            (f"{n}-atom pass-1 minimum", first[n].atoms),
+            *neighbour_starts({m: r.atoms for m, r in first.items()}, n, d_nn, rng),
+        ]
         second.extend(
             (n, per_size[n][1], seed + 1000 * n + 500 + i, label, start)
             for i, (label, start) in enumerate(starts)
