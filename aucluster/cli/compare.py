@@ -21,6 +21,7 @@ from aucluster.compare import (
     resolves_lattice,
     score_match,
 )
+from aucluster.compare.measure import region_pixels
 from aucluster.compare.movie import MEASUREMENT_COLUMNS, measure_movie, plot_measurements
 from aucluster.errors import ParameterError
 from aucluster.imaging import Image
@@ -125,6 +126,20 @@ def compare() -> None:
     show_default=True,
     help="Smallest particle [nm²].",
 )
+@click.option(
+    "--background-order",
+    type=click.IntRange(0, 2),
+    default=SEGMENTATION.background_order,
+    show_default=True,
+    help="Background surface: 0 constant, 1 plane, 2 quadratic (a liquid-thickness gradient); "
+    "fitted through the histogram's darkest peak, so particles may cover most of the field.",
+)
+@click.option(
+    "--background-region",
+    metavar="X0,Y0,X1,Y1",
+    help="A particle-free rectangle [Å from the frame's top-left corner] whose median and "
+    "1.4826·MAD are the background and noise, instead of finding them.",
+)
 @overwrite_option
 def measure(
     movie: Path,
@@ -136,17 +151,25 @@ def measure(
     smoothing: float,
     threshold_sigma: float,
     min_area: float,
+    background_order: int,
+    background_region: str | None,
 ) -> None:
-    """Projected Au-rich area, mean grey value and FFT crystallinity of every particle in
-    every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with --pixel-size)."""
+    """Projected Au-rich area, mean grey value, half-maximum size and FFT crystallinity of
+    every particle in every frame of MOVIE (TIFF, DM3/DM4, EMD, SER, MRC, or .npy with
+    --pixel-size)."""
     refuse_existing([out_dir], overwrite)
     check_output_dir(out_dir)
     if frame_time is not None and not (math.isfinite(frame_time) and frame_time > 0):
         raise ParameterError(f"--frame-time {frame_time!r}: a time > 0 [s]")
-    settings = SegmentationSettings(
-        smoothing=smoothing, threshold_sigma=threshold_sigma, min_area_nm2=min_area
-    )
+    corners = None if background_region is None else _rectangle(background_region)
     image = _load(movie, signal, pixel_size)
+    settings = SegmentationSettings(
+        smoothing=smoothing,
+        threshold_sigma=threshold_sigma,
+        min_area_nm2=min_area,
+        background_order=background_order,
+        background_region=None if corners is None else region_pixels(corners, image),
+    )
     dt = frame_time if frame_time is not None else image.frame_time_s
     n_frames = len(image.frames())
     with click.progressbar(length=n_frames, label="measuring frames", show_pos=True) as bar:
@@ -177,6 +200,8 @@ def measure(
             "smoothing_A": smoothing,
             "threshold_sigma": threshold_sigma,
             "min_area_nm2": min_area,
+            "background_order": background_order,
+            "background_region_A": corners,
         },
         inputs=[movie],
     )
@@ -184,6 +209,17 @@ def measure(
         write_provenance(path, record)
     note = f"; {empty} frame(s) without a particle" if empty else ""
     click.echo(f"{n_frames} frame(s), {len(rows)} particle measurement(s){note} → {out_dir}")
+
+
+def _rectangle(text: str) -> tuple[float, float, float, float]:
+    """--background-region "x0,y0,x1,y1" [Å] as four finite numbers."""
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise ParameterError(f"--background-region {text!r}: four numbers x0,y0,x1,y1 [Å]")
+    return values  # type: ignore[return-value]
 
 
 @compare.command()

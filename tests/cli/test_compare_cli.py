@@ -138,3 +138,65 @@ def test_bad_input(tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "out" / "measurements.csv").exists()
+
+
+def test_measure_a_crowded_frame_with_defaults_and_with_a_background_region(tmp_path):
+    # Three thick disks cut by the frame's edges cover 60 % of an 80 Å field on a gradient;
+    # a small dim disk (3 Å radius) sits alone in the gap. Counts, 0.2 Å pixels.
+    rows, cols = np.mgrid[0:400, 0:400] * 0.2
+    level = 20.0 + 10.0 * cols / 80.0  # background 20 → 30 counts across the field
+    thick = (
+        (np.hypot(cols, rows) < 45.0)
+        | (np.hypot(cols - 80.0, rows - 80.0) < 38.0)
+        | (np.hypot(cols, rows - 80.0) < 38.0)
+    )
+    small = np.hypot(cols - 62.0, rows - 16.0) < 3.0
+    expected = level + 400.0 * thick + 60.0 * small
+    frame = tmp_path / "crowded.npy"
+    np.save(frame, np.random.default_rng(4).poisson(expected).astype(float))
+    assert np.median(expected) > 400.0  # the median is particle
+    out = tmp_path / "m"
+    result = run("compare", "measure", frame, "--pixel-size", 0.2, "-o", out)
+    assert result.exit_code == 0, result.output
+    with open(out / "measurements.csv", newline="") as handle:
+        found = list(csv.DictReader(handle))
+    alone = [r for r in found if r["touches_edge"] == "False"]
+    assert len(alone) == 1
+    assert float(alone[0]["centroid_x_A"]) == pytest.approx(62.0, abs=0.5)
+    assert float(alone[0]["centroid_y_A"]) == pytest.approx(16.0, abs=0.5)
+    assert float(alone[0]["half_max_diameter_nm"]) == pytest.approx(
+        2 * _blurred_disk_half_max_radius(3.0, 2.0) / 10, rel=0.05
+    )
+    # The background under it: the gradient there (27.75 counts at x = 62 Å).
+    assert float(alone[0]["background"]) == pytest.approx(27.75, abs=0.5)
+    assert [r["touches_edge"] for r in found].count("True") == 1  # the three, touching
+    # A given rectangle (x 40–55 Å, y 30–45 Å, in the gap): its median is the background.
+    given = tmp_path / "given"
+    args = ("--pixel-size", 0.2, "--background-region", "40,30,55,45", "-o", given)
+    assert run("compare", "measure", frame, *args).exit_code == 0
+    with open(given / "measurements.csv", newline="") as handle:
+        backgrounds = [float(r["background"]) for r in csv.DictReader(handle)]
+    from scipy import ndimage
+
+    smoothed = ndimage.gaussian_filter(np.load(frame), 2.0 / 0.2)
+    # Pixel k at k × 0.2 Å: y in [30, 45) is rows 150–224, x in [40, 55) columns 200–274.
+    region_median = float(np.median(smoothed[150:225, 200:275]))
+    # (A constant: with the gradient, the right half of the field then rises above threshold
+    # and joins the crowd, which is why the default fits a plane.)
+    assert backgrounds
+    assert backgrounds == pytest.approx([region_median] * len(backgrounds), rel=1e-9)
+    record = json.loads((given / "measurements.csv.provenance.json").read_text())
+    assert record["settings"]["background_region_A"] == [40.0, 30.0, 55.0, 45.0]
+
+
+def _blurred_disk_half_max_radius(radius: float, sigma: float) -> float:
+    """Where a uniform disk blurred by a 2-D Gaussian of σ falls to half its peak: at distance
+    r its height is C·ncx2.cdf((R/σ)², 2, (r/σ)²) (a non-central χ², 2 degrees of freedom)."""
+    from scipy.optimize import brentq
+    from scipy.stats import ncx2
+
+    def height(r: float) -> float:
+        return float(ncx2.cdf((radius / sigma) ** 2, 2, (r / sigma) ** 2))
+
+    half = 0.5 * (1.0 - np.exp(-0.5 * (radius / sigma) ** 2))  # peak: the centre's height
+    return float(brentq(lambda r: height(r) - half, 1e-6, radius + 10 * sigma))
