@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 
-from aucluster.workflow import detectability
+from aucluster.workflow.detectability import DetectabilitySettings, detectability
 
 DOSES = (1e5, 1e4, 1e3, 149.0)
 
@@ -27,9 +27,13 @@ def main() -> None:
     parser.add_argument("--grains", default="1,4,8,12")
     args = parser.parse_args()
     grains = [int(x) for x in args.grains.split(",")]
-    rows = detectability(
-        radii_A=[args.radius], grains=grains, doses=DOSES, orientations=args.orientations, seed=0
+    settings = DetectabilitySettings(
+        radii_A=(args.radius,),
+        grains=tuple(grains),
+        doses_e_per_A2=DOSES,
+        orientations=args.orientations,
     )
+    rows = detectability(settings, seed=0)
     print(
         f"radius {args.radius} Å; {args.orientations} orientations; cells: mean fringe sets "
         "(fraction called polycrystalline)"
