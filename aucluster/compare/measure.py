@@ -141,7 +141,8 @@ def dark_peak(values: np.ndarray) -> tuple[float, float]:
     steps = np.diff(v)
     steps = steps[steps > 0]
     # Quantised data (counts): bins narrower than a quantum would leave empty bins between.
-    quantum = float(steps.min()) if 0 < np.unique(v).size <= 4096 else 0.0
+    # v is sorted, so its distinct values are the positive steps plus one.
+    quantum = float(steps.min()) if 0 < steps.size + 1 <= 4096 and steps.size else 0.0
     bandwidth = float(dark - lo)
     centre, sigma = float(dark), bandwidth
     for _ in range(30):
