@@ -1,5 +1,5 @@
-"""FFT crystallinity of a particle: lattice spots at the Au spacings and how many fringe
-directions they show.
+"""FFT crystallinity of a particle: lattice spots at the Au spacings, the fringe sets they
+make, and the lattice orientations those sets index into.
 
 The particle's region is cut out as a square box around its mask (padded to at least
 `min_box` Å), the pixels outside a slightly dilated mask are set to the box's background, and
@@ -11,33 +11,29 @@ weak streak maxima some 10³ times below the lattice spots), at a spacing within
 centrosymmetric partner are one fringe set; sets closer than `merge_deg` in direction and of
 the same family are one.
 
-The paper calls a particle polycrystalline when its FFT shows more than four distinct lattice
-orientations; a single fcc crystal in a low-index zone shows at most four fringe sets ([100]:
-2 × 200 + 2 × 220; [110]: 2 × 111 + 200; [111]: 3 × 220), so the count of fringe sets is
-that measure, and the verdict is "polycrystalline" above four, "crystalline" from one to
-four, "no lattice" at zero.
+Fringe sets are not lattice orientations: a single fcc crystal in a low-index zone shows up to
+four ([110]: 2 × 111 + 200 + 220), a [110] twin five to seven, and grains that each show one
+set one apiece. `aucluster.compare.lattices.index_lattices` groups the sets into fcc zone-axis
+lattices (the exact angles of each zone), recognises twins and five-fold stars and sets
+graphene's hexagonal 2.13 Å sets aside. The verdict follows the paper on the lattice count —
+polycrystalline when more than four lattice orientations show — and names what the spot
+geometry shows below that: one lattice is crystalline, a [110] twin pair twinned, a five-fold
+star or a chain of twins multiply twinned, two to four lattices not related by a twin
+"several lattices"; no Au fringe set left is "no lattice".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 from scipy import ndimage
 
+from aucluster.compare.lattices import AU_SPACINGS, Indexing, Lattice, index_lattices
 from aucluster.errors import ParameterError
 from aucluster.imaging.diffractogram import Spot, diffractogram, find_spots
 from aucluster.imaging.image import Image
 
-#: Au lattice-plane spacings [Å] from a0 = 4.078 Å (room temperature; Wyckoff, Crystal
-#: Structures): d_hkl = a0/√(h² + k² + l²).
-AU_A0 = 4.078
-AU_SPACINGS = {
-    "111": AU_A0 / np.sqrt(3.0),
-    "200": AU_A0 / 2.0,
-    "220": AU_A0 / np.sqrt(8.0),
-}
-
-#: More fringe sets than this make a particle polycrystalline (the paper's criterion).
+#: More lattice orientations than this make a particle polycrystalline (the paper's criterion).
 POLYCRYSTALLINE_ABOVE = 4
 
 
@@ -47,19 +43,25 @@ class FFTSettings:
     (at 149 e/Å² the lattice spots of a 2.5 nm crystal stand 70–430 above it, noise maxima
     below 10; weak off-zone reflections and facet streaks 10–15);
     min_relative: spot strength over the strongest spot's; merge_deg: fringe directions closer
-    than this are one set; min_box: smallest box [Å]."""
+    than this are one set; min_box: smallest box [Å]; angle_tolerance_deg: how far a fringe
+    direction may sit from its place in a zone pattern [deg] (`index_lattices`)."""
 
     tolerance: float = 0.05
     min_strength: float = 20.0
     min_relative: float = 0.01
     merge_deg: float = 4.0
     min_box: float = 40.0
+    angle_tolerance_deg: float = 3.0
 
     def __post_init__(self) -> None:
         if not 0 < self.tolerance < 0.2:
             raise ParameterError(f"tolerance = {self.tolerance!r}: must lie in (0, 0.2)")
         if not self.min_strength > 1:
             raise ParameterError(f"min_strength = {self.min_strength!r}: must exceed 1")
+        if not 0 < self.angle_tolerance_deg < 15:
+            raise ParameterError(
+                f"angle_tolerance_deg = {self.angle_tolerance_deg!r}: must lie in (0, 15)"
+            )
 
 
 @dataclass(frozen=True)
@@ -76,26 +78,67 @@ class FringeSet:
 class FFTVerdict(StrEnum):
     """What the FFT of a particle says (see the module notes)."""
 
-    POLYCRYSTALLINE = "polycrystalline"  # more than four fringe sets
-    CRYSTALLINE = "crystalline"  # one to four
-    NO_LATTICE = "no lattice"  # none
+    POLYCRYSTALLINE = "polycrystalline"  # more than four lattice orientations
+    MULTIPLY_TWINNED = "multiply twinned"  # a five-fold star or a chain of twins
+    TWINNED = "twinned"  # two lattices, mirror images across a shared {111}
+    SEVERAL = "several lattices"  # two to four, not related by a twin
+    CRYSTALLINE = "crystalline"  # one lattice
+    NO_LATTICE = "no lattice"  # no Au fringe set
     NO_PARTICLE = "no particle"  # nothing segmented to take the FFT of
 
 
 @dataclass(frozen=True)
 class Crystallinity:
+    """The Au fringe sets (graphene's set aside), how they index into lattices, and the
+    graphene-like sets that were set aside."""
+
     fringes: list[FringeSet]
+    indexing: Indexing = field(default_factory=lambda: Indexing(lattices=[]))
+    graphene: list[FringeSet] = field(default_factory=list)
+
+    @classmethod
+    def from_sets(cls, sets: list[FringeSet], angle_tolerance_deg: float = 3.0) -> "Crystallinity":
+        """Index `sets` and keep the graphene-like ones apart."""
+        indexing = index_lattices(
+            [f.family for f in sets],
+            [f.spacing for f in sets],
+            [f.direction_deg for f in sets],
+            [f.strength for f in sets],
+            angle_tolerance_deg=angle_tolerance_deg,
+        )
+        drop = set(indexing.graphene)
+        keep = [i for i in range(len(sets)) if i not in drop]
+        renumber = {old: new for new, old in enumerate(keep)}
+        lattices = [
+            Lattice(la.zone, la.rotation_deg, tuple(renumber[m] for m in la.members))
+            for la in indexing.lattices
+        ]
+        return cls(
+            fringes=[sets[i] for i in keep],
+            indexing=Indexing(lattices, indexing.twins, indexing.five_fold, ()),
+            graphene=[sets[i] for i in sorted(drop)],
+        )
 
     @property
     def n_fringe_sets(self) -> int:
         return len(self.fringes)
 
     @property
+    def n_lattice_orientations(self) -> int:
+        return self.indexing.n_orientations
+
+    @property
     def verdict(self) -> FFTVerdict:
-        n = self.n_fringe_sets
+        n = self.n_lattice_orientations
         if n == 0:
             return FFTVerdict.NO_LATTICE
-        return FFTVerdict.POLYCRYSTALLINE if n > POLYCRYSTALLINE_ABOVE else FFTVerdict.CRYSTALLINE
+        if self.indexing.multiply_twinned:
+            return FFTVerdict.MULTIPLY_TWINNED
+        if n > POLYCRYSTALLINE_ABOVE:
+            return FFTVerdict.POLYCRYSTALLINE
+        if self.indexing.twinned:
+            return FFTVerdict.TWINNED
+        return FFTVerdict.CRYSTALLINE if n == 1 else FFTVerdict.SEVERAL
 
     @property
     def strength(self) -> float:
@@ -152,7 +195,7 @@ def fringe_sets(image: Image, settings: FFTSettings | None = None) -> Crystallin
         )
         if not duplicate:
             sets.append(FringeSet(family, spot.spacing, direction, spot.strength))
-    return Crystallinity(sets)
+    return Crystallinity.from_sets(sets, s.angle_tolerance_deg)
 
 
 def particle_crystallinity(

@@ -26,6 +26,7 @@ MEASUREMENT_COLUMNS = (
     "centroid_x_A",
     "centroid_y_A",
     "n_fringe_sets",
+    "n_lattice_orientations",
     "fft_verdict",
     "fft_strength",
     "background",
@@ -70,6 +71,7 @@ def measure_movie(
                     "centroid_x_A": particle.centroid[0],
                     "centroid_y_A": particle.centroid[1],
                     "n_fringe_sets": fft.n_fringe_sets,
+                    "n_lattice_orientations": fft.n_lattice_orientations,
                     "fft_verdict": fft.verdict,
                     "fft_strength": fft.strength,
                     "background": particle.background,
@@ -123,6 +125,6 @@ def plot_measurements(rows: list[dict], path: Path, *, title: str) -> None:
     grey.set_ylabel("mean grey value")
     grey.set_xlabel(label)
     area.legend(fontsize=7)
-    grey.set_title("× : FFT shows > 4 fringe sets (polycrystalline)", fontsize=8)
+    grey.set_title("× : FFT shows > 4 lattice orientations (polycrystalline)", fontsize=8)
     fig.suptitle(title)
     fig.savefig(path, dpi=120, format="png")

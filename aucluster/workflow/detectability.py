@@ -1,19 +1,23 @@
 """Can the microscope see what CNA sees? The FFT verdict on simulated frames against the CNA
-grain count, over orientations, doses and particle sizes.
+motif, over orientations, doses and particle sizes.
 
 For each radius and grain count a Voronoi polycrystal (or a single crystal, 1 grain) is
-built; its ground truth is CNA's grain count (`segment_grains`), not the construction. Each
-is imaged noise-free in random orientations (orientation o drawn with seed + o; 0.1 Å
-pixels over 2.56 particle radii, the default microscope and liquid cell), then recorded at
-every dose (Poisson noise, seeded), segmented, and its FFT counted as in the experiment
-(> 4 fringe sets: polycrystalline). The summary gives, per size and dose, how often a true
-polycrystal is called mono (not polycrystalline) and how often a true single crystal is
-called polycrystalline.
+built; its ground truth is CNA's motif (`aucluster.analysis.particle_motif`), not the
+construction, split as the FFT verdict is (`TRUTH_OF_MOTIF`): single crystal, twinned,
+multiply twinned (icosahedral or decahedral), polycrystalline. Each is imaged noise-free in
+random orientations (orientation o drawn with seed + o; 0.1 Å pixels over 2.56 particle
+radii, the default microscope and liquid cell), then recorded at every dose (Poisson noise,
+seeded), segmented, and its FFT indexed into lattice orientations
+(`aucluster.compare.lattices`; > 4 orientations: polycrystalline, the paper's rule). The
+summary gives, per size, dose and truth class, how often the verdict names the class and how
+often it is "polycrystalline", each with its Wilson 95 % interval.
 """
 
 from dataclasses import dataclass
 
-from aucluster.analysis import adaptive_cna, lattice_orientations, segment_grains
+from scipy import stats
+
+from aucluster.analysis import ParticleMotif, analyze_frame
 from aucluster.compare import FFTVerdict, measure_frame, particle_crystallinity
 from aucluster.errors import ParameterError
 from aucluster.imaging import (
@@ -51,24 +55,48 @@ class DetectabilitySettings:
             )
 
 
+#: CNA's motif → the truth class the FFT verdict is scored against.
+TRUTH_OF_MOTIF = {
+    ParticleMotif.SINGLE_FCC: "single crystal",
+    ParticleMotif.TWINNED_FCC: "twinned",
+    ParticleMotif.DECAHEDRAL: "multiply twinned",
+    ParticleMotif.ICOSAHEDRAL: "multiply twinned",
+    ParticleMotif.POLYCRYSTALLINE: "polycrystalline",
+    ParticleMotif.AMORPHOUS: "amorphous",
+}
+#: The verdict that names each truth class.
+VERDICT_OF_TRUTH = {
+    "single crystal": FFTVerdict.CRYSTALLINE,
+    "twinned": FFTVerdict.TWINNED,
+    "multiply twinned": FFTVerdict.MULTIPLY_TWINNED,
+    "polycrystalline": FFTVerdict.POLYCRYSTALLINE,
+    "amorphous": FFTVerdict.NO_LATTICE,
+}
+
 DETECTABILITY_COLUMNS = (
     "radius_A",
     "n_atoms",
     "grains_built",
     "cna_grains",
+    "cna_motif",
     "truth",
     "dose_e_per_A2",
     "orientation",
     "n_fringe_sets",
+    "n_lattice_orientations",
     "fft_verdict",
 )
 SUMMARY_COLUMNS = (
     "radius_A",
     "dose_e_per_A2",
-    "n_polycrystal_frames",
-    "polycrystal_called_mono",
-    "n_single_crystal_frames",
-    "single_called_polycrystalline",
+    "truth",
+    "n_frames",
+    "called_as_truth",
+    "called_as_truth_ci95",
+    "called_polycrystalline",
+    "called_polycrystalline_ci95",
+    "mean_fringe_sets",
+    "mean_lattice_orientations",
 )
 
 
@@ -80,8 +108,7 @@ def detectability(settings: DetectabilitySettings, *, seed: int, progress=None) 
         microscope = ImagingSettings(scan=ScanSettings(pixel_size_A=0.1, shape_px=(side, side)))
         for k in settings.grains:
             particle = build_polycrystal(float(radius), int(k), seed=seed + int(k))
-            cna = adaptive_cna(particle)
-            n_grains = segment_grains(cna, lattice_orientations(particle)).n_grains
+            analysis = analyze_frame(particle)
             for o in range(settings.orientations):
                 turn = orientation_rotation(seed=seed + o)
                 clean = simulate_adf(oriented(particle, turn), microscope)
@@ -95,11 +122,13 @@ def detectability(settings: DetectabilitySettings, *, seed: int, progress=None) 
                             "radius_A": float(radius),
                             "n_atoms": len(particle),
                             "grains_built": int(k),
-                            "cna_grains": n_grains,
-                            "truth": "polycrystalline" if n_grains > 1 else "single crystal",
+                            "cna_grains": analysis.grains.n_grains,
+                            "cna_motif": str(analysis.motif),
+                            "truth": TRUTH_OF_MOTIF[analysis.motif],
                             "dose_e_per_A2": float(dose),
                             "orientation": o,
                             "n_fringe_sets": fft.n_fringe_sets if fft else 0,
+                            "n_lattice_orientations": fft.n_lattice_orientations if fft else 0,
                             "fft_verdict": fft.verdict if fft else FFTVerdict.NO_PARTICLE,
                         }
                     )
@@ -108,24 +137,43 @@ def detectability(settings: DetectabilitySettings, *, seed: int, progress=None) 
     return rows
 
 
+def wilson_interval(k: int, n: int) -> tuple[float, float]:
+    """Wilson score 95 % interval of the proportion k/n (scipy's `binomtest`)."""
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
 def summarise_detectability(rows: list[dict]) -> list[dict]:
-    """Per radius and dose: the two error rates (NaN-free: empty classes give blank cells)."""
+    """Per radius, dose and truth class: how often the verdict names the class and how often
+    it is "polycrystalline", with Wilson 95 % intervals, and the mean counts."""
     out = []
-    keys = sorted({(r["radius_A"], r["dose_e_per_A2"]) for r in rows}, key=lambda k: (k[0], -k[1]))
-    for radius, dose in keys:
-        mine = [r for r in rows if r["radius_A"] == radius and r["dose_e_per_A2"] == dose]
-        poly = [r for r in mine if r["truth"] == "polycrystalline"]
-        single = [r for r in mine if r["truth"] == "single crystal"]
-        missed = sum(r["fft_verdict"] != FFTVerdict.POLYCRYSTALLINE for r in poly)
-        false = sum(r["fft_verdict"] == FFTVerdict.POLYCRYSTALLINE for r in single)
+    keys = sorted(
+        {(r["radius_A"], r["dose_e_per_A2"], r["truth"]) for r in rows},
+        key=lambda k: (k[0], -k[1], k[2]),
+    )
+    for radius, dose, truth in keys:
+        mine = [
+            r
+            for r in rows
+            if (r["radius_A"], r["dose_e_per_A2"], r["truth"]) == (radius, dose, truth)
+        ]
+        n = len(mine)
+        right = sum(r["fft_verdict"] == VERDICT_OF_TRUTH[truth] for r in mine)
+        poly = sum(r["fft_verdict"] == FFTVerdict.POLYCRYSTALLINE for r in mine)
         out.append(
             {
                 "radius_A": radius,
                 "dose_e_per_A2": dose,
-                "n_polycrystal_frames": len(poly),
-                "polycrystal_called_mono": f"{missed / len(poly):.2f}" if poly else "",
-                "n_single_crystal_frames": len(single),
-                "single_called_polycrystalline": f"{false / len(single):.2f}" if single else "",
+                "truth": truth,
+                "n_frames": n,
+                "called_as_truth": f"{right / n:.2f}",
+                "called_as_truth_ci95": "[{:.2f}, {:.2f}]".format(*wilson_interval(right, n)),
+                "called_polycrystalline": f"{poly / n:.2f}",
+                "called_polycrystalline_ci95": "[{:.2f}, {:.2f}]".format(*wilson_interval(poly, n)),
+                "mean_fringe_sets": f"{sum(r['n_fringe_sets'] for r in mine) / n:.2f}",
+                "mean_lattice_orientations": (
+                    f"{sum(r['n_lattice_orientations'] for r in mine) / n:.2f}"
+                ),
             }
         )
     return out

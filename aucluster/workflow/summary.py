@@ -14,7 +14,8 @@ from aucluster.workflow.stages import snapshots_per_frame
 
 @dataclass(frozen=True, kw_only=True)
 class FFTAgainstCNA:
-    """One movie frame: its largest particle's fringe sets and verdict, and CNA's grain count
+    """One movie frame: its largest particle's fringe sets, lattice orientations and verdict,
+    and CNA's grain count
     and crystalline fraction of the first MD snapshot the frame was made from."""
 
     movie_frame: int
@@ -22,6 +23,7 @@ class FFTAgainstCNA:
     cna_grains: int
     crystalline_fraction: float
     n_fringe_sets: int
+    n_lattice_orientations: int
     fft_verdict: FFTVerdict
 
     @property
@@ -147,6 +149,7 @@ def summarise_run(run_dir: str | Path) -> RunSummary:
             cna_grains=int(truth["n_grains"]),
             crystalline_fraction=float(truth["crystalline_fraction"]),
             n_fringe_sets=int(m["n_fringe_sets"]),
+            n_lattice_orientations=int(m["n_lattice_orientations"]),
             fft_verdict=FFTVerdict(m["fft_verdict"]),
         )
         for i, m in sorted(largest.items())

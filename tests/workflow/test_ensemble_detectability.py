@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aucluster.errors import ParameterError
@@ -45,8 +46,8 @@ def test_sweep_members_are_the_product_of_values_and_replicas():
 
 @pytest.mark.slow
 def test_detectability_single_crystal_is_never_called_polycrystalline_at_high_dose():
-    # A low-index single crystal shows at most 4 fringe sets (issue 7's rule), whatever the
-    # orientation: at 10⁵ e/Å² it must not be called polycrystalline.
+    # A low-index single crystal shows at most 4 fringe sets and one lattice (issue 7's
+    # rule), whatever the orientation: at 10⁵ e/Å² it must not be called polycrystalline.
     grid = DetectabilitySettings(
         radii_A=(12.0,), grains=(1, 4), doses_e_per_A2=(1e5, 149.0), orientations=2
     )
@@ -54,15 +55,34 @@ def test_detectability_single_crystal_is_never_called_polycrystalline_at_high_do
     assert len(rows) == 2 * 2 * 2
     single = [r for r in rows if r["grains_built"] == 1]
     assert {r["cna_grains"] for r in single} == {1}
+    assert {(r["cna_motif"], r["truth"]) for r in single} == {("single-fcc", "single crystal")}
     assert all(r["fft_verdict"] != "polycrystalline" for r in single if r["dose_e_per_A2"] == 1e5)
+    assert all(r["n_lattice_orientations"] <= r["n_fringe_sets"] for r in rows)
     summary = summarise_detectability(rows)
-    assert [(s["radius_A"], s["dose_e_per_A2"]) for s in summary] == [(12.0, 1e5), (12.0, 149.0)]
+    keys = {(s["radius_A"], s["dose_e_per_A2"], s["truth"]) for s in summary}
+    assert {(r["radius_A"], r["dose_e_per_A2"], r["truth"]) for r in rows} == keys
     for s in summary:  # each rate is the share of its frames, counted here from the rows
-        mine = [r for r in rows if r["dose_e_per_A2"] == s["dose_e_per_A2"]]
-        single = [r for r in mine if r["cna_grains"] == 1]
-        poly = [r for r in mine if r["cna_grains"] > 1]
-        called = sum(r["fft_verdict"] == "polycrystalline" for r in single) / len(single)
-        missed = sum(r["fft_verdict"] != "polycrystalline" for r in poly) / len(poly)
-        assert (s["n_single_crystal_frames"], s["n_polycrystal_frames"]) == (2, 2)
-        assert float(s["single_called_polycrystalline"]) == pytest.approx(called)
-        assert float(s["polycrystal_called_mono"]) == pytest.approx(missed)
+        mine = [
+            r
+            for r in rows
+            if (r["radius_A"], r["dose_e_per_A2"], r["truth"])
+            == (s["radius_A"], s["dose_e_per_A2"], s["truth"])
+        ]
+        right = {"single crystal": "crystalline", "polycrystalline": "polycrystalline"}
+        called = sum(r["fft_verdict"] == "polycrystalline" for r in mine)
+        named = sum(r["fft_verdict"] == right.get(s["truth"], s["truth"]) for r in mine)
+        assert s["n_frames"] == len(mine)
+        assert float(s["called_polycrystalline"]) == pytest.approx(called / len(mine), abs=0.005)
+        assert float(s["called_as_truth"]) == pytest.approx(named / len(mine), abs=0.005)
+
+
+def test_wilson_interval_matches_the_closed_form():
+    # Wilson (1927): centre (k + z²/2)/(n + z²), half-width z√(k(n−k)/n + z²/4)/(n + z²)
+    from aucluster.workflow.detectability import wilson_interval
+
+    z = 1.959963984540054
+    for k, n in ((8, 8), (1, 4), (0, 5), (37, 100)):
+        centre = (k + z * z / 2) / (n + z * z)
+        half = z * np.sqrt(k * (n - k) / n + z * z / 4) / (n + z * z)
+        assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half), abs=1e-9)
+    assert wilson_interval(8, 8)[0] == pytest.approx(0.676, abs=1e-3)  # issue 19's [0.68, 1]
