@@ -59,8 +59,8 @@ def _interrupted() -> NoReturn:
 #: every import happens inside `_Group.main`, where a Ctrl-C is one `Error:` line, and with
 #: the Ctrl-C held until the import is complete (see `aucluster.interrupts`).
 _COMMANDS = (
-    "analyze", "build", "compare", "image", "info", "kinetics", "md", "minima", "run", "series",
-    "stability",
+    "analyze", "build", "compare", "detectability", "image", "info", "kinetics", "md", "minima",
+    "run", "series", "stability",
 )  # fmt: skip
 
 

@@ -42,16 +42,20 @@ class FFTSettings:
     """tolerance: relative spacing tolerance; min_strength: spot power over its ring's median
     (at 149 e/Å² the lattice spots of a 2.5 nm crystal stand 70–430 above it, noise maxima
     below 10; weak off-zone reflections and facet streaks 10–15);
-    min_relative: spot strength over the strongest spot's; merge_deg: fringe directions closer
-    than this are one set; min_box: smallest box [Å]; angle_tolerance_deg: how far a fringe
-    direction may sit from its place in a zone pattern [deg] (`index_lattices`)."""
+    min_relative: spot strength over the strongest spot's; merge_deg: fringe directions of one
+    family closer than this are one set (distinct planes of one family in one crystal are
+    ≥ 60° apart; off a zone axis one reflection's spot often splits into maxima 6–10° apart);
+    min_box: smallest box [Å]; angle_tolerance_deg: how far a fringe direction may sit from
+    its place in a zone pattern [deg] (`index_lattices`; the pairs of sets of single crystals
+    in random orientations sit 1–7° off the zone angles, 0.1 Å pixels, 5 nm particles).
+    docs/compare.md gives the sweep behind 8° and 5°."""
 
     tolerance: float = 0.05
     min_strength: float = 20.0
     min_relative: float = 0.01
-    merge_deg: float = 4.0
+    merge_deg: float = 8.0
     min_box: float = 40.0
-    angle_tolerance_deg: float = 3.0
+    angle_tolerance_deg: float = 5.0
 
     def __post_init__(self) -> None:
         if not 0 < self.tolerance < 0.2:
@@ -97,7 +101,7 @@ class Crystallinity:
     graphene: list[FringeSet] = field(default_factory=list)
 
     @classmethod
-    def from_sets(cls, sets: list[FringeSet], angle_tolerance_deg: float = 3.0) -> "Crystallinity":
+    def from_sets(cls, sets: list[FringeSet], angle_tolerance_deg: float = 5.0) -> "Crystallinity":
         """Index `sets` and keep the graphene-like ones apart."""
         indexing = index_lattices(
             [f.family for f in sets],

@@ -206,7 +206,7 @@ def index_lattices(
     directions: list[float] | np.ndarray,
     strengths: list[float] | np.ndarray,
     *,
-    angle_tolerance_deg: float = 3.0,
+    angle_tolerance_deg: float = 5.0,
 ) -> Indexing:
     """Group fringe sets (family, spacing [Å], direction [deg], strength) into lattices
     (module notes)."""

@@ -60,7 +60,9 @@ def run_scenario(
         ran += stages.analysis_stage(scenario, out, record, say)
         ran += stages.movie_stage(scenario, out, record, say)
         if scenario.detectability is not None:
-            ran += stages.detectability_stage(scenario, out, record, say)
+            ran += stages.detectability_stage(
+                scenario, out, record, say, scheduler=scheduler, workers=workers
+            )
     report = out / rd.REPORT_MD
     if not report.exists() or ran:
         write_report(scenario, out, record)

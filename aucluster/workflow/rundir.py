@@ -11,6 +11,8 @@ Run directory::
     movie.tif, movie.gif      simulated ADF-STEM movie at the scenario's dose
     measurements.csv, .png    the paper's measurements on the simulated movie
     detectability.csv         FFT verdict against CNA (scenarios with [detectability])
+    detectability_summary.csv  … per size, dose, frame sum and truth class, Wilson CIs
+    detectability_roc.csv     … polycrystals and single crystals called so, per spot threshold
     snapshots.png, fft_vs_cna.png, report.md, report.html
 """
 
@@ -54,6 +56,7 @@ MEASUREMENTS_CSV = "measurements.csv"
 MEASUREMENTS_PNG = "measurements.png"
 DETECTABILITY_CSV = "detectability.csv"
 DETECTABILITY_SUMMARY_CSV = "detectability_summary.csv"
+DETECTABILITY_ROC_CSV = "detectability_roc.csv"
 STABILITY_DB = "stability.db"
 STABILITY_CSV = "stability.csv"
 STABILITY_CROSSOVERS_CSV = "stability_crossovers.csv"

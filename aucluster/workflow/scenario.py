@@ -17,7 +17,8 @@ the field of the same name; units in the names where they are not Å, eV, ps, K)
 - ``[analysis]``: the fields of `aucluster.analysis.AnalysisSettings` (``lindemann_window``
   [frames], ``bond_cutoff`` …);
 - ``[detectability]`` (optional): the fields of `DetectabilitySettings` (``radii_A``,
-  ``grains``, ``doses_e_per_A2``, ``orientations``);
+  ``grains``, ``motifs``, ``doses_e_per_A2``, ``orientations``, ``prior``,
+  ``tilt_spread_deg``, ``frames_summed``, ``rotation_per_frame_deg``, ``min_strengths``);
 - ``[stability]`` (kind "stability"): the fields of `StabilitySettings` (``potential``,
   ``motifs``, ``max_atoms``);
 - ``[smoke]``: the same tables again, merged over the above by ``--smoke`` (CI size).

@@ -22,9 +22,11 @@ from aucluster.store.files import make_output_dir, write_structures
 from aucluster.workflow import rundir as rd
 from aucluster.workflow.detectability import (
     DETECTABILITY_COLUMNS,
+    ROC_COLUMNS,
     SUMMARY_COLUMNS,
     detectability,
     summarise_detectability,
+    threshold_roc,
 )
 from aucluster.workflow.scenario import Scenario
 
@@ -142,17 +144,26 @@ def movie_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
     return ["movie"]
 
 
-def detectability_stage(scenario: Scenario, out: Path, record, say: Log) -> list[str]:
-    if _done(out, (rd.DETECTABILITY_CSV, rd.DETECTABILITY_SUMMARY_CSV)):
+def detectability_stage(
+    scenario: Scenario, out: Path, record, say: Log, *, scheduler=None, workers=None
+) -> list[str]:
+    tables = (rd.DETECTABILITY_CSV, rd.DETECTABILITY_SUMMARY_CSV, rd.DETECTABILITY_ROC_CSV)
+    if _done(out, tables):
         return []
     assert scenario.detectability is not None
-    rows = detectability(scenario.detectability, seed=scenario.seed)
+    rows = detectability(
+        scenario.detectability, seed=scenario.seed, workers=workers, scheduler=scheduler
+    )
     for name, table, columns in (
         (rd.DETECTABILITY_CSV, rows, DETECTABILITY_COLUMNS),
         (rd.DETECTABILITY_SUMMARY_CSV, summarise_detectability(rows), SUMMARY_COLUMNS),
+        (rd.DETECTABILITY_ROC_CSV, threshold_roc(rows), ROC_COLUMNS),
     ):
         write_provenance(write_csv(out / name, table, columns), record)
-    say(f"detectability: {len(rows)} simulated frames (particles × orientations × doses)")
+    say(
+        f"detectability: {len(rows)} rows (particles × orientations × doses × frame sums × "
+        "spot thresholds)"
+    )
     return ["detectability"]
 
 

@@ -292,6 +292,13 @@ CASES = [
     _case(_TABLE.replace("{OUT}/s.db", "postgresql://u@127.0.0.1:9/x"), "aucluster[postgres]")
     if not __import__("importlib").util.find_spec("ase_db_backends")
     else _case(_TABLE.replace("{OUT}/s.db", "postgresql://u@127.0.0.1:9/x"), "127.0.0.1"),
+    # detectability
+    _case("detectability --motifs cubes -o {OUT}/d", "motifs ['cubes']"),
+    _case("detectability --radii 15,x -o {OUT}/d", "--radii '15,x'"),
+    _case("detectability --orientations 0 -o {OUT}/d", "orientations = 0"),
+    _case("detectability --frames-summed 0 -o {OUT}/d", "frames_summed = [0]"),
+    _case("detectability --min-strengths 0.5 -o {OUT}/d", "min_strengths"),
+    _case("detectability --tilt-spread -3 --prior 111 -o {OUT}/d", "tilt_spread_deg = -3.0"),
     # minima
     _case("minima --sizes 1-5 -o {OUT}/m", "1-5"),
     _case("minima --sizes 13-x -o {OUT}/m", "13-x"),

@@ -98,8 +98,8 @@ def test_one_zone_pattern_is_one_lattice(zone, rotation):
 
 
 def test_four_grains_of_one_set_each_are_four_orientations():
-    # one {111} set per grain at unrelated directions: nothing pairs into a zone pattern
-    sets = [("111", AU_SPACINGS["111"], d, 50.0) for d in (0.0, 20.0, 45.0, 150.0)]
+    # one {111} set per grain, 20–60° apart: nothing pairs into a zone pattern (70.53° ± 5°)
+    sets = [("111", AU_SPACINGS["111"], d, 50.0) for d in (0.0, 20.0, 40.0, 160.0)]
     result = _index(sets)
     assert result.n_orientations == 4
     assert all(lattice.zone == "" for lattice in result.lattices)
@@ -147,10 +147,9 @@ def test_five_fold_star_is_multiply_twinned():
 
 
 def test_more_than_four_lattices_is_polycrystalline():
-    sets = [
-        s for rotation in (0.0, 23.0, 47.0, 88.0, 131.0) for s in _pattern_sets("111", rotation)
-    ]
-    # the five [111] grains have their 220 sets 60° apart, which no other pairing explains
+    sets = [s for rotation in (0.0, 72.0, 24.0, 96.0, 48.0) for s in _pattern_sets("111", rotation)]
+    # five [111] grains 12° apart (mod 60°, more than twice the tolerance): each pattern of
+    # three {220} sets 60° apart is one lattice
     result = _index(sets)
     assert result.n_orientations == 5
     assert Crystallinity.from_sets([FringeSet(*s) for s in sets]).verdict == "polycrystalline"

@@ -91,6 +91,12 @@ MATURATION = (WORKFLOWS / "maturation.toml").read_text()
     ("old", "new", "message"),
     [
         ("orientations = 4", "orientations = 0", "[detectability] orientations = 0"),
+        ("orientations = 4", 'orientations = 4\nprior = "flat"', "prior = 'flat': choose from"),
+        (
+            "orientations = 4",
+            'orientations = 4\nmotifs = ["icosahedra"]',
+            "motifs ['icosahedra']: choose from",
+        ),
         ("lindemann_window = 10", "lindemann_window = 1", "lindemann_window = 1"),
         ("dose_e_per_A2 = 149.0", "dose_e_per_A3 = 149.0", "did you mean 'dose_e_per_A2'"),
         ("duration_ps = 260", 'duration_ps = "long"', "[md] duration_ps = 'long': must be a num"),
