@@ -511,7 +511,13 @@ def plot_detectability(summary: list[dict], roc: list[dict], path) -> None:
                 textcoords="offset points",
             )
     right.plot([0, 1], [0, 1], color="0.7", lw=0.8)
-    right.set_xlim(-0.03, 1.03)
+    false_rates = [
+        float(r["single_called_polycrystalline"])
+        for r in roc
+        if r["single_called_polycrystalline"] != ""
+    ]
+    # single crystals are rarely called polycrystalline: zoom in on that axis when so
+    right.set_xlim(-0.005, max(0.1, 1.2 * max(false_rates, default=0.0)))
     right.set_ylim(-0.03, 1.03)
     right.set_xlabel("single crystals called polycrystalline")
     right.set_ylabel("polycrystals called polycrystalline")
