@@ -75,6 +75,8 @@ def test_detectability_single_crystal_is_never_called_polycrystalline_at_high_do
         assert s["n_frames"] == len(mine)
         assert float(s["called_polycrystalline"]) == pytest.approx(called / len(mine), abs=0.005)
         assert float(s["called_as_truth"]) == pytest.approx(named / len(mine), abs=0.005)
+        several = sum(r["n_lattice_orientations"] >= 2 for r in mine)
+        assert float(s["two_or_more_lattices"]) == pytest.approx(several / len(mine), abs=0.005)
 
 
 def test_wilson_interval_matches_the_closed_form():
