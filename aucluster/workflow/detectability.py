@@ -13,7 +13,9 @@ polycrystalline.
 Orientations: `prior` "uniform" draws orientation o from seed + o; "111" lays the particle on
 a {111} plane of its largest grain (PTM orientation; which of the four {111} drawn from the
 seed), tilted from it by a polar angle |N(0, `tilt_spread_deg`)| in a random direction, and
-turned about the beam at random — particles on graphene tend to lie (111) down.
+turned about the beam at random — particles on graphene tend to lie (111) down. A particle in
+which CNA finds no fcc grain (the Mackay icosahedron: its twenty tetrahedra are each smaller
+than a grain's ten atoms or strained out of fcc) keeps the uniform prior.
 
 Imaging: 0.1 Å pixels over 2.56 particle radii, the default microscope and liquid cell,
 noise-free; then, for every dose and every entry of `frames_summed`, that many frames
