@@ -535,5 +535,12 @@ def plot_detectability(summary: list[dict], roc: list[dict], path) -> None:
     if right.get_legend_handles_labels()[0]:
         right.legend(fontsize=6)
     else:
-        right.text(0.5, 0.5, "needs single crystals and polycrystals", ha="center", fontsize=8)
+        right.text(
+            0.5,
+            0.5,
+            "needs single crystals and polycrystals",
+            ha="center",
+            fontsize=8,
+            transform=right.transAxes,
+        )
     fig.savefig(path, dpi=110, format="png")

@@ -93,8 +93,8 @@ MATURATION = (WORKFLOWS / "maturation.toml").read_text()
         ("orientations = 4", "orientations = 0", "[detectability] orientations = 0"),
         ("orientations = 4", 'orientations = 4\nprior = "flat"', "prior = 'flat': choose from"),
         (
-            "orientations = 4",
-            'orientations = 4\nmotifs = ["icosahedra"]',
+            'motifs = ["twinned", "decahedron", "icosahedron"]',
+            'motifs = ["twinned", "decahedron", "icosahedra"]',
             "motifs ['icosahedra']: choose from",
         ),
         ("lindemann_window = 10", "lindemann_window = 1", "lindemann_window = 1"),
