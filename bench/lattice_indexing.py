@@ -16,11 +16,11 @@ the verdict in the title. Prints each frame's fringe sets and lattices.
 import argparse
 
 import numpy as np
-from ase.build import graphene
 from matplotlib.figure import Figure
 from scipy.spatial.transform import Rotation
 
 from aucluster.compare import fringe_sets, measure_frame, particle_crystallinity
+from aucluster.compare.synthetic import graphene_bilayer
 from aucluster.imaging import (
     AcquisitionSettings,
     ImagingSettings,
@@ -37,18 +37,6 @@ SETTINGS = ImagingSettings(scan=ScanSettings(pixel_size_A=0.1, shape_px=(640, 64
 COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
 
 
-def bilayer(twist_deg: float):
-    layer = graphene(a=2.46, size=(60, 60, 1), vacuum=None)
-    layer.pbc = False
-    top = layer.copy()
-    top.positions = Rotation.from_euler("z", twist_deg, degrees=True).apply(top.positions)
-    top.positions[:, 2] += 3.35
-    atoms = layer + top
-    atoms.positions += np.array([32.0, 32.0, 0.0]) - atoms.positions.mean(axis=0)
-    atoms.set_cell([64.0, 64.0, 20.0])
-    return atoms
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dose", type=float, default=1e5, help="e/Å² per frame (Au frames)")
@@ -61,7 +49,7 @@ def main() -> None:
             oriented(build_stacked("ABCABCBACBA", 14), Rotation.from_euler("y", 90, degrees=True)),
         ),
         ("decahedron, 5-fold axis", build_decahedron(4, 3, 1)),
-        ("graphene bilayer, 13°", bilayer(13.0)),
+        ("graphene bilayer, 13°", graphene_bilayer(13.0)),
     ]
     fig = Figure(figsize=(12, 7.2), layout="constrained")
     axes = fig.subplots(2, len(cases))

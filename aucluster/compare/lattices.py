@@ -185,9 +185,7 @@ def _candidates(families: list[str], directions: np.ndarray, tol: float) -> list
     return list(found.values())
 
 
-def graphene_sets(
-    families: list[str], spacings: np.ndarray, directions: np.ndarray, tol: float
-) -> tuple[int, ...]:
+def graphene_sets(families: list[str], directions: np.ndarray, tol: float) -> tuple[int, ...]:
     """Fringe sets in the Au {200} window 60° from another such set (graphene's hexagon;
     no Au zone has two {200} sets at 60°)."""
     in_200 = [i for i, f in enumerate(families) if f == "200"]
@@ -214,7 +212,7 @@ def index_lattices(
     directions = np.asarray(directions, dtype=float) % 180.0
     strengths = np.asarray(strengths, dtype=float)
     tol = float(angle_tolerance_deg)
-    hexagonal = graphene_sets(families, spacings, directions, tol)
+    hexagonal = graphene_sets(families, directions, tol)
     keep = [i for i in range(len(families)) if i not in hexagonal]
     sub_f = [families[i] for i in keep]
     sub_d = directions[keep]

@@ -4,12 +4,18 @@ Poisson noise, and one isolated Au particle whose noise-free image gives its tru
 
 Real liquid-cell frames are often like this (the isolated ~3 nm particle among thicker
 neighbours of issue 19); the frame's median there is particle, not background.
+
+`graphene_bilayer` is the liquid cell's window alone, two graphene layers with a twist: its
+(10-10) spacing, 2.13 Å, falls inside the Au(200) window of the FFT.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from ase import Atoms
+from ase.build import graphene
 from scipy import ndimage
+from scipy.spatial.transform import Rotation
 
 from aucluster.imaging import (
     AcquisitionSettings,
@@ -85,3 +91,19 @@ def crowded_frame(
         electrons * thick,
         (float(middle[0]), float(middle[1])),
     )
+
+
+def graphene_bilayer(twist_deg: float, *, cells: int = 60, field_A: float = 64.0) -> Atoms:
+    """Two graphene layers (a = 2.46 Å, graphite's in-plane lattice constant; 3.35 Å apart,
+    graphite's interlayer spacing), the top one turned by `twist_deg` about the beam, each
+    `cells` × `cells` unit cells, centred in a `field_A` × `field_A` Å cell (pbc False; atoms
+    beyond the field are for `simulate_adf(..., outside="drop")`)."""
+    layer = graphene(a=2.46, size=(cells, cells, 1), vacuum=None)
+    layer.pbc = False
+    top = layer.copy()
+    top.positions = Rotation.from_euler("z", twist_deg, degrees=True).apply(top.positions)
+    top.positions[:, 2] += 3.35
+    atoms = layer + top
+    atoms.positions += np.array([field_A / 2, field_A / 2, 0.0]) - atoms.positions.mean(axis=0)
+    atoms.set_cell([field_A, field_A, 20.0])
+    return atoms

@@ -4,7 +4,6 @@ five-fold axis and a graphene bilayer."""
 
 import numpy as np
 import pytest
-from ase.build import graphene
 from scipy.spatial.transform import Rotation
 
 from aucluster.compare import measure_frame, particle_crystallinity
@@ -16,6 +15,7 @@ from aucluster.compare.lattices import (
     angle_between,
     index_lattices,
 )
+from aucluster.compare.synthetic import graphene_bilayer
 from aucluster.imaging import (
     AcquisitionSettings,
     ImagingSettings,
@@ -220,25 +220,12 @@ def test_decahedron_on_its_axis_is_multiply_twinned():
     assert result.verdict == FFTVerdict.MULTIPLY_TWINNED
 
 
-def _bilayer(twist_deg: float):
-    layer = graphene(a=2.46, size=(60, 60, 1), vacuum=None)
-    layer.pbc = False
-    top = layer.copy()
-    top.positions = Rotation.from_euler("z", twist_deg, degrees=True).apply(top.positions)
-    top.positions[:, 2] += 3.35
-    atoms = layer + top
-    centre = np.array([32.0, 32.0, 0.0])
-    atoms.positions += centre - atoms.positions.mean(axis=0)
-    atoms.set_cell([64.0, 64.0, 20.0])
-    return atoms
-
-
 @pytest.mark.parametrize("twist", [0.0, 13.0, 27.0])
 @pytest.mark.parametrize("dose", [1e5, 1e7])
 def test_graphene_bilayer_alone_is_never_crystalline(twist, dose):
     # a whole frame of graphene with no Au: its hexagonal 2.13 Å sets fall inside the
     # Au(200) window; they must not count as an Au lattice
-    atoms = _bilayer(twist)
+    atoms = graphene_bilayer(twist)
     frame = acquire(
         simulate_adf(atoms, SETTINGS, outside="drop"),
         AcquisitionSettings(dose_e_per_A2=dose),
